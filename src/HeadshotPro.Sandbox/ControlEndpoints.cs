@@ -1,0 +1,128 @@
+using System.Text.Json;
+
+namespace HeadshotPro.Sandbox;
+
+/// <summary>The <c>/sandbox/</c> controls: state, reset, credits, settings, invite lifecycle, journal. Same key as the API.</summary>
+internal sealed class ControlEndpoints
+{
+    private readonly SandboxState _state;
+
+    public ControlEndpoints(SandboxState state) => _state = state;
+
+    public async Task HandleAsync(HttpContext ctx)
+    {
+        var header = ctx.Request.Headers.Authorization.ToString();
+        if (!string.Equals(header, "Bearer " + _state.ApiKey, StringComparison.Ordinal))
+        {
+            await Json.Write(ctx, 401, Json.Error("The sandbox controls need the sandbox's API key as a Bearer token.", "UNAUTHORIZED")).ConfigureAwait(false);
+            return;
+        }
+
+        var path = ctx.Request.Path.Value?.TrimEnd('/') ?? "";
+        var (status, body) = (ctx.Request.Method, path) switch
+        {
+            ("GET", "/state") => (200, _state.Snapshot()),
+            ("POST", "/reset") => Reset(),
+            ("POST", "/credits") => await SetCreditsAsync(ctx.Request).ConfigureAwait(false),
+            ("POST", "/settings") => await SetSettingsAsync(ctx.Request).ConfigureAwait(false),
+            ("GET", "/journal") => (200, new { success = true, journal = _state.Journal().Select(Entry) }),
+            ("POST", _) when path.StartsWith("/invites/", StringComparison.Ordinal) && path.EndsWith("/status", StringComparison.Ordinal) =>
+                await SetStatusAsync(ctx.Request, path["/invites/".Length..^"/status".Length]).ConfigureAwait(false),
+            _ => (404, Json.Error("No such control. See docs/sandbox.md.", "NOT_FOUND")),
+        };
+        await Json.Write(ctx, status, body).ConfigureAwait(false);
+    }
+
+    private static object Entry(JournalEntry e) => new
+    {
+        method = e.Method,
+        path = e.Path,
+        status = e.Status,
+        time = SandboxState.Iso(e.Time),
+        authorization = e.Authorization,
+        fault = e.Fault,
+    };
+
+    private (int, object) Reset()
+    {
+        _state.Reset();
+        return (200, new { success = true });
+    }
+
+    private async Task<(int, object)> SetCreditsAsync(HttpRequest request)
+    {
+        var body = await Json.ReadAsync(request).ConfigureAwait(false);
+        if (body.Error is not null) return (body.ErrorStatus, body.Error);
+        if (!TryInt(body.Root, "credits", out var credits) || credits is not >= 0)
+            return (400, Json.Error("Send {\"credits\": N} with N >= 0.", "INVALID_REQUEST"));
+        _state.SetCredits(credits.Value);
+        return (200, new { success = true, credits });
+    }
+
+    private async Task<(int, object)> SetSettingsAsync(HttpRequest request)
+    {
+        var body = await Json.ReadAsync(request).ConfigureAwait(false);
+        if (body.Error is not null) return (body.ErrorStatus, body.Error);
+        var root = body.Root;
+        if (root.ValueKind != JsonValueKind.Object) return (400, Json.Error("Send a JSON object of settings.", "INVALID_REQUEST"));
+
+        var known = new[] { "latencyMs", "rateLimit", "rateWindowSeconds", "faultRate", "faultSeed", "inviteLimit", "nextFaults" };
+        foreach (var p in root.EnumerateObject())
+            if (!known.Contains(p.Name)) return (400, Json.Error($"Unknown setting '{p.Name}'. Known: {string.Join(", ", known)}.", "INVALID_REQUEST"));
+
+        if (!TryInt(root, "latencyMs", out var latency) || latency < 0) return Bad("latencyMs must be a whole number >= 0");
+        if (!TryInt(root, "rateLimit", out var rateLimit) || rateLimit < 0) return Bad("rateLimit must be a whole number >= 0 (0 turns it off)");
+        if (!TryInt(root, "rateWindowSeconds", out var window) || window < 1) return Bad("rateWindowSeconds must be a whole number >= 1");
+        if (!TryInt(root, "faultSeed", out var seed)) return Bad("faultSeed must be a whole number");
+        if (!TryInt(root, "inviteLimit", out var inviteLimit) || inviteLimit < 0) return Bad("inviteLimit must be a whole number >= 0, or null for no limit");
+        double? faultRate = null;
+        if (root.TryGetProperty("faultRate", out var fr))
+        {
+            if (fr.ValueKind != JsonValueKind.Number || fr.GetDouble() is < 0 or > 1) return Bad("faultRate must be a number from 0 to 1");
+            faultRate = fr.GetDouble();
+        }
+        List<string>? nextFaults = null;
+        if (root.TryGetProperty("nextFaults", out var nf))
+        {
+            if (nf.ValueKind != JsonValueKind.Array) return Bad("nextFaults must be an array of fault kinds");
+            nextFaults = nf.EnumerateArray().Select(f => f.ValueKind == JsonValueKind.String ? f.GetString()! : "").ToList();
+            var unknown = nextFaults.FirstOrDefault(f => !FaultKind.All.Contains(f));
+            if (unknown is not null) return Bad($"unknown fault kind '{unknown}'; known: {string.Join(", ", FaultKind.All)}");
+        }
+
+        _state.Apply(new SandboxState.SettingsChange(latency, rateLimit, window, faultRate, seed,
+            root.TryGetProperty("inviteLimit", out _), inviteLimit, nextFaults));
+        return (200, _state.Snapshot());
+    }
+
+    private async Task<(int, object)> SetStatusAsync(HttpRequest request, string id)
+    {
+        var body = await Json.ReadAsync(request).ConfigureAwait(false);
+        if (body.Error is not null) return (body.ErrorStatus, body.Error);
+        var status = Json.String(body.Root, "status");
+        if (status is null || !InviteStatus.All.Contains(status))
+            return Bad($"status must be one of: {string.Join(", ", InviteStatus.All)}");
+        try
+        {
+            var invite = _state.SetInviteStatus(Uri.UnescapeDataString(id), status, Json.String(body.Root, "activeEmail"));
+            return invite is null
+                ? (404, Json.Error($"No invite with id '{id}'.", "NOT_FOUND"))
+                : (200, new { success = true, invite });
+        }
+        catch (InvalidOperationException e)
+        {
+            return (409, Json.Error(e.Message, "CONFLICT"));
+        }
+    }
+
+    private static (int, object) Bad(string message) => (400, Json.Error(message + ".", "INVALID_REQUEST"));
+
+    /// <summary>False when the property is there but not a whole number; value null when absent or JSON null.</summary>
+    private static bool TryInt(JsonElement root, string name, out int? value)
+    {
+        value = null;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty(name, out var p) || p.ValueKind == JsonValueKind.Null) return true;
+        if (p.ValueKind == JsonValueKind.Number && p.TryGetInt32(out var n)) { value = n; return true; }
+        return false;
+    }
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace HeadshotPro.Sandbox;
+
+/// <summary>Start-up options of the sandbox, as given on its command line.</summary>
+public sealed record SandboxOptions
+{
+    /// <summary>The documented key the sandbox accepts unless told otherwise.</summary>
+    public const string DefaultApiKey = "hsp_sandbox_key_0123456789abcdef";
+
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+    public string ApiKey { get; init; } = DefaultApiKey;
+    public int Credits { get; init; } = 100;
+    public int LatencyMs { get; init; }
+    /// <summary>Requests per window and key; 0 turns rate limiting (and its headers) off.</summary>
+    public int RateLimit { get; init; } = 300;
+    public int RateWindowSeconds { get; init; } = 60;
+    public double FaultRate { get; init; }
+    public int FaultSeed { get; init; } = 1;
+    /// <summary>Most pending invites at once; null means no limit.</summary>
+    public int? InviteLimit { get; init; }
+
+    public const string Usage =
+        "usage: HeadshotPro.Sandbox [--urls URL] [--api-key KEY] [--credits N] [--latency-ms N] " +
+        "[--rate-limit N] [--rate-window-seconds N] [--fault-rate 0..1] [--fault-seed N] [--invite-limit N]";
+
+    /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a one-line message when it is wrong.</summary>
+    public static SandboxOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new SandboxOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            var inlineValue = (string?)null;
+            var eq = name.IndexOf('=');
+            if (name.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+            {
+                inlineValue = name[(eq + 1)..];
+                name = name[..eq];
+            }
+            string Value()
+            {
+                if (inlineValue is not null) return inlineValue;
+                if (i + 1 >= args.Count) throw new ArgumentException($"option {name} needs a value");
+                return args[++i];
+            }
+            options = name switch
+            {
+                "--urls" => options with { Urls = NonEmpty(name, Value()) },
+                "--api-key" => options with { ApiKey = NonEmpty(name, Value()) },
+                "--credits" => options with { Credits = Int(name, Value(), 0, int.MaxValue) },
+                "--latency-ms" => options with { LatencyMs = Int(name, Value(), 0, 3_600_000) },
+                "--rate-limit" => options with { RateLimit = Int(name, Value(), 0, int.MaxValue) },
+                "--rate-window-seconds" => options with { RateWindowSeconds = Int(name, Value(), 1, 86_400) },
+                "--fault-rate" => options with { FaultRate = Rate(name, Value()) },
+                "--fault-seed" => options with { FaultSeed = Int(name, Value(), int.MinValue, int.MaxValue) },
+                "--invite-limit" => options with { InviteLimit = Int(name, Value(), 0, int.MaxValue) },
+                _ => throw new ArgumentException($"unknown option '{args[i]}'. {Usage}"),
+            };
+        }
+        return options;
+    }
+
+    private static string NonEmpty(string name, string value) =>
+        string.IsNullOrWhiteSpace(value) ? throw new ArgumentException($"option {name} needs a non-empty value") : value;
+
+    private static int Int(string name, string value, int min, int max)
+    {
+        if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
+            throw new ArgumentException($"option {name} must be a whole number from {min} to {max}, not '{value}'");
+        return n;
+    }
+
+    private static double Rate(string name, string value)
+    {
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var r) || r < 0 || r > 1 || double.IsNaN(r))
+            throw new ArgumentException($"option {name} must be a number from 0 to 1, not '{value}'");
+        return r;
+    }
+}

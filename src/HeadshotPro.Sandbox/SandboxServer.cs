@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace HeadshotPro.Sandbox;
+
+/// <summary>The HeadshotPro v1 API emulator on Kestrel: <c>/api/v1/</c> for the API, <c>/sandbox/</c> for its controls.</summary>
+public sealed class SandboxServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SandboxServer(WebApplication app, SandboxState state, Uri rootUri)
+    {
+        _app = app;
+        State = state;
+        RootUri = rootUri;
+    }
+
+    public SandboxState State { get; }
+
+    /// <summary>Where the server listens, e.g. <c>http://127.0.0.1:5080/</c>.</summary>
+    public Uri RootUri { get; }
+
+    /// <summary>The API base URI the module connects to, e.g. <c>http://127.0.0.1:5080/api/v1/</c>.</summary>
+    public Uri ApiBaseUri => new(RootUri, "api/v1/");
+
+    public static async Task<SandboxServer> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = Array.Empty<string>() });
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // start-up failures are reported by the caller
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.WebHost.UseUrls(options.Urls);
+
+        var state = new SandboxState(options);
+        var app = builder.Build();
+        var api = new ApiEndpoints(state);
+        var control = new ControlEndpoints(state);
+        app.Map("/api", branch => branch.Run(api.HandleAsync));
+        app.Map("/sandbox", branch => branch.Run(control.HandleAsync));
+        app.Run(ctx => Json.Write(ctx, 404, Json.Error("No such path. The API is under /api/v1/ and the controls under /sandbox/.", "NOT_FOUND")));
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new SandboxServer(app, state, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+internal static class Json
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public static object Error(string message, string code) => new { success = false, error = message, code };
+
+    public static Task Write(HttpContext ctx, int status, object body)
+    {
+        ctx.Response.StatusCode = status;
+        return ctx.Response.WriteAsJsonAsync(body, Options);
+    }
+
+    public readonly record struct Body(JsonElement Root, int ErrorStatus, object? Error);
+
+    /// <summary>Reads a JSON request body of at most 1 MB; an error status and body otherwise.</summary>
+    public static async Task<Body> ReadAsync(HttpRequest request)
+    {
+        var tooLarge = new Body(default, 413, Error("The request body is larger than 1 MB.", "PAYLOAD_TOO_LARGE"));
+        if (request.ContentLength > MaxBodyBytes) return tooLarge;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes) return tooLarge;
+            buffer.Write(chunk, 0, read);
+        }
+        try
+        {
+            using var doc = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+            return new Body(doc.RootElement.Clone(), 0, null);
+        }
+        catch (JsonException)
+        {
+            return new Body(default, 400, Error("The request body must be valid JSON.", "INVALID_REQUEST"));
+        }
+    }
+
+    public static string? String(JsonElement root, string name) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var p) && p.ValueKind == JsonValueKind.String
+            ? p.GetString()
+            : null;
+}

@@ -1,0 +1,31 @@
+@{
+    RootModule           = 'HeadshotPro.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5d0b6f1e-3c2a-4e8b-9a57-6f4e2c1d8b90'
+    Author               = 'HeadshotPro PowerShell module contributors'
+    CompanyName          = 'Community'
+    Copyright            = '(c) HeadshotPro PowerShell module contributors. MIT License.'
+    Description          = 'Invite people to HeadshotPro (AI team headshots), read and revoke invites, and check credits from PowerShell: pipe Get-ADUser, Get-MgUser or Import-Csv output straight in. Paced to the API rate limit, retried through faults, every input accounted for.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FormatsToProcess     = @('HeadshotPro.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-HeadshotPro'
+        'Disconnect-HeadshotPro'
+        'Get-HeadshotConnection'
+        'Get-HeadshotCredits'
+        'New-HeadshotInvite'
+        'Revoke-HeadshotInvite'
+        'Get-HeadshotInvite'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags         = @('HeadshotPro', 'Headshots', 'Onboarding', 'ActiveDirectory', 'EntraID', 'AzureAutomation', 'REST', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://www.headshotpro.com'
+            ReleaseNotes = 'See CHANGELOG.md.'
+        }
+    }
+}

@@ -1,0 +1,125 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+Builds, tests, demonstrates and benchmarks the HeadshotPro module.
+
+.DESCRIPTION
+Tasks:
+  Build    (default) compile everything and lay out out/HeadshotPro (manifest, dlls, format file)
+  Test     Build, then the xUnit tests and the Pester tests; ends with one line 'N passed, N failed'
+  Demo     Build, start the sandbox, and run a small onboarding against it
+  Sandbox  Build, then run the sandbox in the foreground (extra arguments go to it) until Ctrl+C
+  Bench    Build, then the benchmarks in bench/ (figures, never pass/fail)
+  Clean    remove out/ and every bin/ and obj/
+
+.EXAMPLE
+dotnet tool restore && dotnet pwsh ./build.ps1 Test
+
+.EXAMPLE
+dotnet pwsh ./build.ps1 Sandbox --credits 5 --latency-ms 200
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Sandbox', 'Bench', 'Clean')]
+    [string] $Task = 'Build',
+
+    [Parameter(ValueFromRemainingArguments)]
+    [string[]] $Arguments = @()
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out/HeadshotPro'
+$Configuration = 'Release'
+
+function Invoke-Native([string] $What, [scriptblock] $Command) {
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
+}
+
+function Get-ModuleVersion {
+    (Import-PowerShellDataFile (Join-Path $Root 'HeadshotPro.psd1')).ModuleVersion
+}
+
+function Invoke-Build {
+    $version = Get-ModuleVersion
+    Invoke-Native 'dotnet build' { dotnet build (Join-Path $Root 'HeadshotPro.sln') -c $Configuration -nologo -v quiet "-p:Version=$version" }
+
+    if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }
+    $null = New-Item -ItemType Directory $Out
+    $bin = Join-Path $Root "src/HeadshotPro/bin/$Configuration/netstandard2.0"
+    Copy-Item (Join-Path $bin 'HeadshotPro.dll'), (Join-Path $bin 'Newtonsoft.Json.dll') $Out
+    Copy-Item (Join-Path $Root 'src/HeadshotPro/HeadshotPro.Format.ps1xml') $Out
+    Copy-Item (Join-Path $Root 'HeadshotPro.psd1') $Out
+    Write-Host "Built HeadshotPro $version into $Out"
+}
+
+function Get-PesterModulePath {
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $manifest = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $manifest)) { throw "Pester 5.7.1 is not in $packages; 'dotnet build' of tests/HeadshotPro.Tests downloads it." }
+    $manifest
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $Root 'out/test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+
+    Write-Host "`n== xUnit ==" -ForegroundColor Cyan
+    dotnet test (Join-Path $Root 'tests/HeadshotPro.Tests') -c $Configuration --no-build --nologo `
+        --logger 'console;verbosity=normal' --logger 'trx;LogFileName=xunit.trx' --results-directory $results
+    $trx = Get-ChildItem $results -Filter *.trx -Recurse | Select-Object -First 1
+    if (-not $trx) { throw 'The xUnit run left no results file.' }
+    $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+    $xunitPassed = [int]$counters.passed
+    $xunitFailed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+
+    Write-Host "`n== Pester ==" -ForegroundColor Cyan
+    Import-Module (Get-PesterModulePath) -Force
+    $config = New-PesterConfiguration
+    $config.Run.Path = Join-Path $Root 'tests/pester'
+    $config.Run.PassThru = $true
+    $config.Output.Verbosity = 'Detailed'
+    $pester = Invoke-Pester -Configuration $config
+
+    $passed = $xunitPassed + $pester.PassedCount
+    $failed = $xunitFailed + $pester.FailedCount + $pester.FailedBlocksCount + $pester.FailedContainersCount
+    Write-Host "xUnit: $xunitPassed passed, $xunitFailed failed; Pester: $($pester.PassedCount) passed, $($pester.FailedCount) failed"
+    Write-Output "$passed passed, $failed failed"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    & (Join-Path $Root 'docs/examples/demo.ps1')
+}
+
+function Invoke-Sandbox {
+    Invoke-Build
+    dotnet (Join-Path $Root "src/HeadshotPro.Sandbox/bin/$Configuration/net10.0/HeadshotPro.Sandbox.dll") @Arguments
+    exit $LASTEXITCODE
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    foreach ($script in Get-ChildItem (Join-Path $Root 'bench') -Filter '*.ps1' | Sort-Object Name) {
+        Write-Host "`n== $($script.Name) ==" -ForegroundColor Cyan
+        & $script.FullName
+    }
+}
+
+function Invoke-Clean {
+    if (Test-Path (Join-Path $Root 'out')) { Remove-Item (Join-Path $Root 'out') -Recurse -Force }
+    Get-ChildItem $Root -Directory -Recurse -Include bin, obj | Remove-Item -Recurse -Force
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Sandbox' { Invoke-Sandbox }
+    'Bench' { Invoke-Bench }
+    'Clean' { Invoke-Clean }
+}

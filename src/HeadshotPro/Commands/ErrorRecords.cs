@@ -1,0 +1,69 @@
+using System;
+using System.Management.Automation;
+using HeadshotPro.Client;
+
+namespace HeadshotPro.Commands
+{
+    /// <summary>API failures as error records: a stable ErrorId, the right category, the input as target, and what to do next.</summary>
+    internal static class ErrorRecords
+    {
+        public static ErrorRecord For(Exception error, object? target, string action)
+        {
+            if (error is HeadshotProApiException api)
+            {
+                var (id, category, next) = Describe(api);
+                return Make(api, id, category, target, $"{action} failed: {api.Message}", next);
+            }
+            return Make(error, "UnexpectedError", ErrorCategory.NotSpecified, target, $"{action} failed: {error.Message}", null);
+        }
+
+        public static ErrorRecord Make(Exception exception, string errorId, ErrorCategory category, object? target, string message, string? recommendedAction) =>
+            new ErrorRecord(exception, errorId, category, target)
+            {
+                ErrorDetails = new ErrorDetails(message) { RecommendedAction = recommendedAction },
+            };
+
+        private static (string Id, ErrorCategory Category, string? Next) Describe(HeadshotProApiException e)
+        {
+            switch (e.Kind)
+            {
+                case ApiErrorKind.Unauthorized:
+                    return ("ApiKeyRejected", ErrorCategory.AuthenticationError,
+                        "HeadshotPro rejected the API key. Check it, then run Connect-HeadshotPro again (Team Owners create keys at www.headshotpro.com/app/admin/api).");
+                case ApiErrorKind.InvalidEmail:
+                    return ("InvalidEmailAddress", ErrorCategory.InvalidArgument, "Correct the address and run the command again for it.");
+                case ApiErrorKind.InvalidRequest:
+                    return ("InvalidRequest", ErrorCategory.InvalidArgument, "Check the values given (for -TeamId, see Get-HeadshotTeam or the organization's teams).");
+                case ApiErrorKind.AlreadyExists:
+                    return ("InviteAlreadyExists", ErrorCategory.ResourceExists,
+                        "Use -SkipExisting to get the existing invite instead, or revoke it first with Revoke-HeadshotInvite to invite again.");
+                case ApiErrorKind.AlreadyDeleted:
+                    return ("InviteAlreadyDeleted", ErrorCategory.InvalidOperation, "Nothing to do: the invite is already deleted.");
+                case ApiErrorKind.InsufficientCredits:
+                    return ("InsufficientCredits", ErrorCategory.QuotaExceeded,
+                        "Buy credits (or revoke unused invites to free theirs), then run the command again for the addresses that failed.");
+                case ApiErrorKind.Forbidden:
+                    return ("Forbidden", ErrorCategory.PermissionDenied, "The key is valid but may not do this; ask a Team Owner to check the organization's API access.");
+                case ApiErrorKind.NotFound:
+                    return ("InviteNotFound", ErrorCategory.ObjectNotFound, "Check the address or id; Get-HeadshotInvite lists the organization's invites.");
+                case ApiErrorKind.RateLimitRetriesExhausted:
+                    return ("RateLimitRetriesExhausted", ErrorCategory.LimitsExceeded,
+                        "Run the command again later for the items that failed, or allow longer waits with Connect-HeadshotPro -MaxRetryWaitSec.");
+                case ApiErrorKind.InviteLimitExceeded:
+                    return ("InviteLimitExceeded", ErrorCategory.LimitsExceeded,
+                        "The organization has too many pending invites. Revoke unused ones or wait until people accept theirs, then run again for the failed addresses.");
+                case ApiErrorKind.ServerError:
+                    return ("ServerError", ErrorCategory.ConnectionError,
+                        $"HeadshotPro (or a proxy in between) kept failing after {HeadshotProClient.MaxAttempts} attempts. Run again later for the failed items.");
+                case ApiErrorKind.ConnectionFailed:
+                    return ("ConnectionFailed", ErrorCategory.ConnectionError,
+                        $"Could not reach HeadshotPro after {HeadshotProClient.MaxAttempts} attempts. Check the network, proxy (-Proxy) and base URI, then run again.");
+                case ApiErrorKind.TimedOut:
+                    return ("RequestTimedOut", ErrorCategory.OperationTimeout,
+                        $"No answer in time after {HeadshotProClient.MaxAttempts} attempts. Run again later, or raise Connect-HeadshotPro -TimeoutSec.");
+                default:
+                    return ("UnexpectedResponse", ErrorCategory.InvalidResult, "HeadshotPro answered in an unexpected way; run again, and report it if it persists.");
+            }
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using System;
+using System.Management.Automation;
+using HeadshotPro.Client;
+
+namespace HeadshotPro.Commands
+{
+    [Cmdlet(VerbsCommon.Get, "HeadshotCredits")]
+    [OutputType(CreditBalance.TypeName)]
+    public sealed class GetHeadshotCredits : HeadshotProCmdlet
+    {
+        protected override void EndProcessing()
+        {
+            var client = Session.Client;
+            int credits;
+            try
+            {
+                credits = Call(ct => client.GetCreditsAsync(ct, this));
+            }
+            catch (HeadshotProApiException e)
+            {
+                WriteItemError(e, Session.Connection.BaseUri, "Reading the credit balance");
+                return;
+            }
+            Session.LastKnownCredits = credits;
+            var output = PSObject.AsPSObject(new CreditBalance(credits, DateTime.Now));
+            output.TypeNames.Insert(0, CreditBalance.TypeName);
+            WriteObject(output);
+        }
+    }
+}

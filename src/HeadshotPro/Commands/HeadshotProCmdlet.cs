@@ -1,0 +1,136 @@
+using System;
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Threading;
+using System.Threading.Tasks;
+using HeadshotPro.Client;
+
+namespace HeadshotPro.Commands
+{
+    /// <summary>
+    /// What every HeadshotPro cmdlet shares: the session, cancellation on Ctrl+C, verbose lines from the client
+    /// (queued by worker threads, written by the pipeline thread), and API errors turned into error records.
+    /// </summary>
+    public abstract class HeadshotProCmdlet : PSCmdlet, IRequestObserver, IDisposable
+    {
+        internal const string EnvApiKey = "HEADSHOTPRO_API_KEY";
+        internal const string EnvBaseUri = "HEADSHOTPRO_BASE_URI";
+
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private readonly ConcurrentQueue<string> _verbose = new ConcurrentQueue<string>();
+        private HeadshotProSession? _session;
+        private long _waitingUntilTicks;
+
+        protected CancellationToken StopToken => _stopping.Token;
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        public void Dispose()
+        {
+            _stopping.Cancel();
+            _stopping.Dispose();
+        }
+
+        /// <summary>The session from Connect-HeadshotPro, else one from the environment variables, else a terminating NotConnected.</summary>
+        internal HeadshotProSession Session => _session ?? (_session = ResolveSession());
+
+        private HeadshotProSession ResolveSession()
+        {
+            var runspace = Runspace.DefaultRunspace;
+            var current = SessionStore.Get(runspace);
+            if (current != null && current.EnvironmentFingerprint == null) return current;
+
+            var key = Environment.GetEnvironmentVariable(EnvApiKey);
+            if (string.IsNullOrWhiteSpace(key))
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException("Not connected to HeadshotPro. Run Connect-HeadshotPro, or set $env:HEADSHOTPRO_API_KEY (and optionally $env:HEADSHOTPRO_BASE_URI)."),
+                    "NotConnected", ErrorCategory.ConnectionError, null)
+                {
+                    ErrorDetails = new ErrorDetails("Not connected to HeadshotPro.")
+                    {
+                        RecommendedAction = "Run Connect-HeadshotPro -ApiKey (Read-Host -AsSecureString 'API key'), or set $env:HEADSHOTPRO_API_KEY.",
+                    },
+                });
+            }
+            var uriText = Environment.GetEnvironmentVariable(EnvBaseUri);
+            var fingerprint = (uriText ?? "") + "\n" + key!.Trim();
+            if (current != null && current.EnvironmentFingerprint == fingerprint) return current;
+
+            Uri? baseUri = ClientSettings.DefaultBaseUri;
+            if (!string.IsNullOrWhiteSpace(uriText))
+            {
+                string? problem;
+                baseUri = Uri.TryCreate(uriText!.Trim(), UriKind.Absolute, out var parsed)
+                    ? BaseUriRules.Check(parsed, out problem)
+                    : null;
+                if (baseUri == null)
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"$env:{EnvBaseUri} is not a usable base URI: '{uriText}'. Give one like {ClientSettings.DefaultBaseUri}."),
+                        "InvalidBaseUri", ErrorCategory.InvalidArgument, uriText));
+            }
+            var session = new HeadshotProSession(new HeadshotProClient(new ClientSettings(baseUri!, key.Trim())), "Environment")
+            {
+                EnvironmentFingerprint = fingerprint,
+            };
+            SessionStore.Set(runspace, session);
+            return session;
+        }
+
+        /// <summary>Runs one client call, writing its verbose lines; Ctrl+C stops it. Resolve <see cref="Session"/> before: the call runs on a worker thread.</summary>
+        internal T Call<T>(Func<CancellationToken, Task<T>> call)
+        {
+            try
+            {
+                return Task.Run(() => call(StopToken)).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+            finally
+            {
+                FlushVerbose();
+            }
+        }
+
+        void IRequestObserver.AttemptEnded(string method, string path, int? status, int attempt, TimeSpan elapsed, string? failure)
+        {
+            var outcome = status.HasValue ? status.Value.ToString(CultureInfo.InvariantCulture) : "no answer (" + failure + ")";
+            _verbose.Enqueue(string.Format(CultureInfo.InvariantCulture, "{0} {1} -> {2} (attempt {3}, {4:0} ms)",
+                method, path, outcome, attempt, elapsed.TotalMilliseconds));
+        }
+
+        void IRequestObserver.Waiting(string reason, TimeSpan delay)
+        {
+            var until = DateTime.UtcNow + delay;
+            long seen;
+            while ((seen = Interlocked.Read(ref _waitingUntilTicks)) < until.Ticks &&
+                   Interlocked.CompareExchange(ref _waitingUntilTicks, until.Ticks, seen) != seen)
+            {
+            }
+            _verbose.Enqueue(string.Format(CultureInfo.InvariantCulture, "Waiting {0:0.0} s: {1}.", delay.TotalSeconds, reason));
+        }
+
+        /// <summary>When the longest wait announced so far ends (UTC), for progress.</summary>
+        internal DateTime WaitingUntil => new DateTime(Interlocked.Read(ref _waitingUntilTicks), DateTimeKind.Utc);
+
+        internal void FlushVerbose()
+        {
+            while (_verbose.TryDequeue(out var line)) WriteVerbose(line);
+        }
+
+        /// <summary>Writes one error record for a failed item; a rejected key stops the whole command.</summary>
+        internal void WriteItemError(Exception error, object? target, string action)
+        {
+            var record = ErrorRecords.For(error, target, action);
+            if (error is HeadshotProApiException api && api.Kind == ApiErrorKind.Unauthorized)
+            {
+                _stopping.Cancel();
+                ThrowTerminatingError(record);
+            }
+            WriteError(record);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System;
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
+using HeadshotPro.Client;
+
+namespace HeadshotPro.Commands
+{
+    /// <summary>One connection: its client (one long-lived HttpClient) and what the cmdlets remember between calls.</summary>
+    internal sealed class HeadshotProSession : IDisposable
+    {
+        public HeadshotProSession(HeadshotProClient client, string source)
+        {
+            Client = client;
+            Connection = new Connection
+            {
+                BaseUri = client.Settings.BaseUri,
+                ApiKeyHint = client.Settings.ApiKeyHint,
+                Source = source,
+                ConnectedAt = DateTime.Now,
+                TimeoutSec = (int)client.Settings.Timeout.TotalSeconds,
+                MaxRetryWaitSec = (int)client.Settings.MaxRetryWait.TotalSeconds,
+                Proxy = client.Settings.Proxy,
+            };
+        }
+
+        public HeadshotProClient Client { get; }
+        public Connection Connection { get; }
+
+        /// <summary>The balance last seen, for ShouldProcess text without an extra request.</summary>
+        public int? LastKnownCredits { get; set; }
+
+        /// <summary>For a session made from environment variables: what it was made from, to notice when they change.</summary>
+        public string? EnvironmentFingerprint { get; set; }
+
+        public void Dispose() => Client.Dispose();
+    }
+
+    /// <summary>The current session of each runspace: a connection belongs to the runspace that made it, as in PowerShell remoting.</summary>
+    internal static class SessionStore
+    {
+        private static readonly ConditionalWeakTable<Runspace, HeadshotProSession> Sessions = new ConditionalWeakTable<Runspace, HeadshotProSession>();
+        private static readonly object Gate = new object();
+
+        public static HeadshotProSession? Get(Runspace runspace)
+        {
+            lock (Gate) return Sessions.TryGetValue(runspace, out var session) ? session : null;
+        }
+
+        public static void Set(Runspace runspace, HeadshotProSession? session)
+        {
+            HeadshotProSession? old;
+            lock (Gate)
+            {
+                Sessions.TryGetValue(runspace, out old);
+                Sessions.Remove(runspace);
+                if (session != null) Sessions.Add(runspace, session);
+            }
+            if (old != null && !ReferenceEquals(old, session)) old.Dispose();
+        }
+    }
+}

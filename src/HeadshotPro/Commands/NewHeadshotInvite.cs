@@ -1,0 +1,126 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using HeadshotPro.Client;
+
+namespace HeadshotPro.Commands
+{
+    [Cmdlet(VerbsCommon.New, "HeadshotInvite", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(Invite))]
+    public sealed class NewHeadshotInvite : HeadshotProPipelineCmdlet
+    {
+        private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private Dictionary<string, Invite>? _existing;
+        private volatile bool _outOfCredits;
+
+        /// <summary>Addresses, or objects carrying one (Email, Mail, EmailAddress, PrimarySmtpAddress or UserPrincipalName).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Mail", "EmailAddress", "PrimarySmtpAddress", "UserPrincipalName")]
+        public object[] Email { get; set; } = null!;
+
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? TeamId { get; set; }
+
+        /// <summary>An address that already has an invite is no error: the existing invite is written instead.</summary>
+        [Parameter]
+        public SwitchParameter SkipExisting { get; set; }
+
+        protected override string Activity => "Inviting people to HeadshotPro";
+
+        protected override string Describe(object target) => "Inviting " + target;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            if (!MyInvocation.ExpectingInput && Email != null) Total = Email.Length;
+        }
+
+        protected override void ProcessRecord()
+        {
+            var client = Session.Client;
+            foreach (var input in Email)
+            {
+                var address = InputAddress.Resolve(input, out var invalid);
+                if (address == null)
+                {
+                    CountLocal(false);
+                    WriteError(invalid!);
+                    continue;
+                }
+                if (!_seen.Add(address))
+                {
+                    CountLocal(false);
+                    var message = $"{address} appears more than once in the input; it was sent once.";
+                    WriteError(ErrorRecords.Make(new ArgumentException(message), "DuplicateInput", ErrorCategory.InvalidArgument, address, message,
+                        "Nothing to do; remove the repeat from the input to silence this error."));
+                    continue;
+                }
+                if (SkipExisting && ExistingInvites().TryGetValue(address, out var existing))
+                {
+                    CountLocal(true);
+                    WriteObject(existing);
+                    continue;
+                }
+                if (!ShouldProcess(DescribeTarget(address), "Invite (reserves 1 credit)")) continue;
+                if (_outOfCredits)
+                {
+                    CountLocal(false);
+                    WriteItemError(OutOfCredits(), address, Describe(address));
+                    continue;
+                }
+                Submit(address, ct => InviteAsync(client, address, ct));
+            }
+        }
+
+        protected override void EndProcessing() => WaitForAll();
+
+        private string DescribeTarget(string address) => TeamId == null ? address : $"{address} (team {TeamId})";
+
+        private async Task<object?> InviteAsync(HeadshotProClient client, string address, CancellationToken ct)
+        {
+            if (_outOfCredits) throw OutOfCredits();
+            try
+            {
+                return await client.CreateInviteAsync(address, TeamId, ct, this, () => _outOfCredits ? OutOfCredits() : null).ConfigureAwait(false);
+            }
+            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.InsufficientCredits)
+            {
+                _outOfCredits = true;
+                throw;
+            }
+            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.AlreadyExists && SkipExisting)
+            {
+                // Invited by someone else since the list was read.
+                return await client.FindLiveInviteAsync(address, ct, this).ConfigureAwait(false) ?? throw e;
+            }
+        }
+
+        private static HeadshotProApiException OutOfCredits() =>
+            new HeadshotProApiException(ApiErrorKind.InsufficientCredits,
+                "Not sent: the organization ran out of credits earlier in this run.", 402, "INSUFFICIENT_CREDITS");
+
+        /// <summary>The organization's live invites by address, read once per run.</summary>
+        private Dictionary<string, Invite> ExistingInvites()
+        {
+            if (_existing != null) return _existing;
+            var client = Session.Client;
+            IReadOnlyList<Invite> all;
+            try
+            {
+                all = Call(ct => client.ListInvitesAsync(ct, this));
+            }
+            catch (HeadshotProApiException e)
+            {
+                ThrowTerminatingError(ErrorRecords.For(e, null, "Reading the existing invites for -SkipExisting"));
+                throw;
+            }
+            _existing = new Dictionary<string, Invite>(StringComparer.OrdinalIgnoreCase);
+            foreach (var invite in all)
+                if (HeadshotProClient.IsLive(invite.Status)) _existing[invite.Email] = invite;
+            return _existing;
+        }
+    }
+}

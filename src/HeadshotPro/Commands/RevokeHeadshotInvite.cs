@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using HeadshotPro.Client;
+
+namespace HeadshotPro.Commands
+{
+    [Cmdlet(VerbsSecurity.Revoke, "HeadshotInvite", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(Invite))]
+    public sealed class RevokeHeadshotInvite : HeadshotProPipelineCmdlet
+    {
+        private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Addresses, or objects carrying one (invites, AD or Entra ID users, CSV rows).</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Mail", "EmailAddress", "PrimarySmtpAddress", "UserPrincipalName")]
+        public object[] Email { get; set; } = null!;
+
+        /// <summary>Revoke without asking for confirmation.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Write the revoked invite.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override string Activity => "Revoking HeadshotPro invites";
+
+        protected override string Describe(object target) => "Revoking the invite of " + target;
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            if (!MyInvocation.ExpectingInput && Email != null) Total = Email.Length;
+        }
+
+        protected override void ProcessRecord()
+        {
+            var client = Session.Client;
+            foreach (var input in Email)
+            {
+                var address = InputAddress.Resolve(input, out var invalid);
+                if (address == null)
+                {
+                    CountLocal(false);
+                    WriteError(invalid!);
+                    continue;
+                }
+                if (!_seen.Add(address))
+                {
+                    CountLocal(false);
+                    var message = $"{address} appears more than once in the input; its invite was revoked once.";
+                    WriteError(ErrorRecords.Make(new ArgumentException(message), "DuplicateInput", ErrorCategory.InvalidArgument, address, message,
+                        "Nothing to do; remove the repeat from the input to silence this error."));
+                    continue;
+                }
+                var confirmed = Force && !MyInvocation.BoundParameters.ContainsKey("WhatIf")
+                    || ShouldProcess(address, "Revoke the HeadshotPro invite (frees its credit if unused)");
+                if (!confirmed) continue;
+                var invite = input is PSObject { BaseObject: Invite original } ? original : null;
+                Submit(address, async ct =>
+                {
+                    await client.RevokeInviteAsync(address, ct, this).ConfigureAwait(false);
+                    if (!PassThru) return null;
+                    return new Invite { Id = invite?.Id, Email = address, Status = "revoked", Link = invite?.Link, TeamId = invite?.TeamId, CreatedAt = invite?.CreatedAt };
+                });
+            }
+        }
+
+        protected override void EndProcessing() => WaitForAll();
+    }
+}

@@ -101,7 +101,7 @@ internal sealed partial class ApiEndpoints
 
         return path switch
         {
-            "/v1/organization/credits" => Allow(method, "GET, POST", () => Task.FromResult(Credits())),
+            "/v1/organization/credits" => Allow(method, _state.CreditsMethods, () => Task.FromResult(Credits())),
             "/v1/organization" => Allow(method, "GET", () => Task.FromResult(Organization())),
             "/v1/organization/invite" => Allow(method, "POST", () => InviteAsync(ctx.Request)),
             "/v1/organization/invite/revoke" => Allow(method, "POST", () => RevokeAsync(ctx.Request)),

@@ -66,7 +66,7 @@ internal sealed class ControlEndpoints
         var root = body.Root;
         if (root.ValueKind != JsonValueKind.Object) return (400, Json.Error("Send a JSON object of settings.", "INVALID_REQUEST"));
 
-        var known = new[] { "latencyMs", "rateLimit", "rateWindowSeconds", "faultRate", "faultSeed", "inviteLimit", "nextFaults" };
+        var known = new[] { "latencyMs", "rateLimit", "rateWindowSeconds", "faultRate", "faultSeed", "inviteLimit", "nextFaults", "creditsMethods" };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) return (400, Json.Error($"Unknown setting '{p.Name}'. Known: {string.Join(", ", known)}.", "INVALID_REQUEST"));
 
@@ -90,8 +90,12 @@ internal sealed class ControlEndpoints
             if (unknown is not null) return Bad($"unknown fault kind '{unknown}'; known: {string.Join(", ", FaultKind.All)}");
         }
 
+        var creditsMethods = Json.String(root, "creditsMethods");
+        if (root.TryGetProperty("creditsMethods", out _) && creditsMethods is not ("GET" or "POST" or "GET, POST"))
+            return Bad("creditsMethods must be \"GET\", \"POST\" or \"GET, POST\"");
+
         _state.Apply(new SandboxState.SettingsChange(latency, rateLimit, window, faultRate, seed,
-            root.TryGetProperty("inviteLimit", out _), inviteLimit, nextFaults));
+            root.TryGetProperty("inviteLimit", out _), inviteLimit, nextFaults, creditsMethods));
         return (200, _state.Snapshot());
     }
 

@@ -87,6 +87,8 @@ public sealed class SandboxState
     public double FaultRate { get; private set; }
     public int FaultSeed { get; private set; }
     public int? InviteLimit { get; private set; }
+    /// <summary>Which methods the credits endpoint answers: the seed documents POST, the later reference GET.</summary>
+    public string CreditsMethods { get; private set; } = "GET, POST";
 
     /// <summary>Back to the start-up options: no invites, the start-up balance, zeroed counters and windows.</summary>
     public void Reset()
@@ -111,12 +113,13 @@ public sealed class SandboxState
             FaultRate = _startup.FaultRate;
             FaultSeed = _startup.FaultSeed;
             InviteLimit = _startup.InviteLimit;
+            CreditsMethods = "GET, POST";
             _faultRandom = new Random(FaultSeed);
         }
     }
 
     public sealed record SettingsChange(int? LatencyMs, int? RateLimit, int? RateWindowSeconds, double? FaultRate,
-        int? FaultSeed, bool SetInviteLimit, int? InviteLimit, IReadOnlyList<string>? NextFaults);
+        int? FaultSeed, bool SetInviteLimit, int? InviteLimit, IReadOnlyList<string>? NextFaults, string? CreditsMethods = null);
 
     public void Apply(SettingsChange change)
     {
@@ -128,6 +131,7 @@ public sealed class SandboxState
             if (change.FaultRate is { } rate) FaultRate = rate;
             if (change.FaultSeed is { } seed) { FaultSeed = seed; _faultRandom = new Random(seed); }
             if (change.SetInviteLimit) InviteLimit = change.InviteLimit;
+            if (change.CreditsMethods is { } methods) CreditsMethods = methods;
             if (change.NextFaults is { } faults) foreach (var f in faults) _scriptedFaults.Enqueue(f);
         }
     }
@@ -278,6 +282,7 @@ public sealed class SandboxState
                     faultRate = FaultRate,
                     faultSeed = FaultSeed,
                     inviteLimit = InviteLimit,
+                    creditsMethods = CreditsMethods,
                     pendingScriptedFaults = _scriptedFaults.ToList(),
                 },
             };

@@ -1,0 +1,62 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HeadshotPro.Sandbox;
+
+namespace HeadshotPro.Tests;
+
+/// <summary>A sandbox started in-process on a free loopback port, with an HTTP client for its API and its controls.</summary>
+public sealed class TestSandbox : IAsyncDisposable
+{
+    public const string Key = SandboxOptions.DefaultApiKey;
+
+    private TestSandbox(SandboxServer server)
+    {
+        Server = server;
+        Http = new HttpClient { BaseAddress = server.ApiBaseUri };
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        Control = new HttpClient { BaseAddress = new Uri(server.RootUri, "sandbox/") };
+        Control.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+    }
+
+    public SandboxServer Server { get; }
+    public HttpClient Http { get; }
+    public HttpClient Control { get; }
+    public Uri ApiBaseUri => Server.ApiBaseUri;
+
+    public static async Task<TestSandbox> StartAsync(SandboxOptions? options = null) =>
+        new(await SandboxServer.StartAsync((options ?? new SandboxOptions()) with { Urls = "http://127.0.0.1:0" }));
+
+    public static StringContent JsonBody(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+
+    public async Task<(int Status, JsonNode? Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path, object? body = null, HttpClient? client = null)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : body as HttpContent ?? JsonBody(body) };
+        var response = await (client ?? Http).SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        JsonNode? json = null;
+        try { json = text.Length > 0 ? JsonNode.Parse(text) : null; } catch (JsonException) { }
+        return ((int)response.StatusCode, json, response);
+    }
+
+    public Task<(int Status, JsonNode? Body, HttpResponseMessage Response)> InviteAsync(string email, string? teamId = null) =>
+        SendAsync(HttpMethod.Post, "organization/invite", teamId is null ? new { email } : new { email, teamId });
+
+    public async Task<JsonNode> StateAsync() => JsonNode.Parse(await Control.GetStringAsync("state"))!;
+
+    public async Task SettingsAsync(object settings)
+    {
+        var response = await Control.PostAsync("settings", JsonBody(settings));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task<JsonArray> JournalAsync() => JsonNode.Parse(await Control.GetStringAsync("journal"))!["journal"]!.AsArray();
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Control.Dispose();
+        await Server.DisposeAsync();
+    }
+}

@@ -8,15 +8,18 @@ namespace HeadshotPro.Client
 {
     /// <summary>
     /// Spends the server's rate-limit window and then waits for its reset, from the X-RateLimit-* headers,
-    /// counting requests still in flight. Without those headers it never waits.
+    /// counting requests still in flight. While a window's budget is unknown (the first request, the first after a
+    /// reset) one request goes alone to learn it. A server that sends no such headers is never waited for.
     /// </summary>
     internal sealed class RateLimitPacer
     {
         private static readonly TimeSpan ResetMargin = TimeSpan.FromMilliseconds(50);
         private static readonly TimeSpan LongestBelievableWindow = TimeSpan.FromHours(1);
+        private static readonly TimeSpan ProbePoll = TimeSpan.FromMilliseconds(5);
 
         private readonly object _gate = new object();
         private int _inFlight;
+        private bool _serverSendsNoHeaders;
         private int? _remaining;
         private DateTime _resetUtc;
         private DateTime _blockedUntilUtc;
@@ -28,7 +31,7 @@ namespace HeadshotPro.Client
             while (true)
             {
                 TimeSpan wait;
-                string reason;
+                string? reason;
                 lock (_gate)
                 {
                     var now = DateTime.UtcNow;
@@ -45,9 +48,21 @@ namespace HeadshotPro.Client
                     else
                     {
                         if (_remaining.HasValue && now >= _resetUtc) _remaining = null;
-                        _inFlight++;
-                        return waited;
+                        if (_remaining.HasValue || _serverSendsNoHeaders || _inFlight == 0)
+                        {
+                            _inFlight++;
+                            return waited;
+                        }
+                        wait = ProbePoll;
+                        reason = null;
                     }
+                }
+                if (reason == null)
+                {
+                    // Another request is learning this window's budget: its answer comes within one round trip.
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    waited += wait;
+                    continue;
                 }
                 if (waited + wait > waitBudget)
                     throw new HeadshotProApiException(ApiErrorKind.RateLimitRetriesExhausted,
@@ -68,12 +83,17 @@ namespace HeadshotPro.Client
         {
             var remaining = Header(response, "X-RateLimit-Remaining");
             var reset = Header(response, "X-RateLimit-Reset");
-            if (remaining is null || reset is null) return;
+            if (remaining is null || reset is null)
+            {
+                lock (_gate) _serverSendsNoHeaders |= _remaining is null;
+                return;
+            }
             if (!int.TryParse(remaining, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count)) return;
             var resetUtc = ParseReset(reset);
             if (resetUtc is null || resetUtc.Value - DateTime.UtcNow > LongestBelievableWindow) return;
             lock (_gate)
             {
+                _serverSendsNoHeaders = false;
                 if (_remaining is null || resetUtc.Value > _resetUtc + TimeSpan.FromSeconds(1))
                 {
                     _remaining = count;

@@ -57,7 +57,7 @@ namespace HeadshotPro.Commands
                 var confirmed = Force && !MyInvocation.BoundParameters.ContainsKey("WhatIf")
                     || ShouldProcess(address, "Revoke the HeadshotPro invite (frees its credit if unused)");
                 if (!confirmed) continue;
-                var invite = input is PSObject { BaseObject: Invite original } ? original : null;
+                var invite = (input is PSObject wrapped ? wrapped.BaseObject : input) as Invite;
                 Submit(address, async ct =>
                 {
                     await client.RevokeInviteAsync(address, ct, this).ConfigureAwait(false);

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using HeadshotPro.Sandbox;
+
+namespace HeadshotPro.Tests;
+
+public class ConnectionCmdletTests
+{
+    [Fact]
+    public async Task Connect_checks_the_key_at_once_and_a_wrong_key_stops_there()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        using var host = new PowerShellHost();
+        var result = host.Run("Connect-HeadshotPro -ApiKey (ConvertTo-SecureString 'wrong-key-1234' -AsPlainText -Force) -BaseUri $uri",
+            ("uri", sandbox.ApiBaseUri));
+        Assert.NotNull(result.Terminating);
+        Assert.Equal("ApiKeyRejected", result.Terminating!.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(ErrorCategory.AuthenticationError, result.Terminating.CategoryInfo.Category);
+        Assert.Contains("Connect-HeadshotPro", result.Terminating.ErrorDetails.RecommendedAction);
+        var journal = await sandbox.JournalAsync();
+        Assert.Equal("POST /api/v1/organization/credits 401", $"{journal.Single()!["method"]} {journal[0]!["path"]} {journal[0]!["status"]}");
+    }
+
+    [Fact]
+    public async Task Connect_takes_a_credential_whose_password_is_the_key_and_shows_only_its_last_four_characters()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        using var host = new PowerShellHost();
+        var result = host.Run("""
+            $credential = [pscredential]::new('automation', (ConvertTo-SecureString $key -AsPlainText -Force))
+            Connect-HeadshotPro -Credential $credential -BaseUri $uri -PassThru
+            Get-HeadshotConnection
+            """, ("key", TestSandbox.Key), ("uri", sandbox.ApiBaseUri));
+        Assert.Null(result.Terminating);
+        Assert.Equal(2, result.Output.Count);
+        var connection = (Connection)result.Output[1].BaseObject;
+        Assert.Equal(sandbox.ApiBaseUri, connection.BaseUri);
+        Assert.Equal("****" + TestSandbox.Key[^4..], connection.ApiKeyHint);
+        Assert.Equal("Connect-HeadshotPro", connection.Source);
+        Assert.DoesNotContain(TestSandbox.Key, PSSerializer.Serialize(result.Output[1], 5));
+    }
+
+    [Theory]
+    [InlineData("http://server.headshotpro.com/api/v1/")]
+    [InlineData("ftp://127.0.0.1/api/v1/")]
+    public void Plain_http_beyond_this_computer_and_other_schemes_are_refused_before_any_request(string uri)
+    {
+        using var host = new PowerShellHost();
+        var watch = Stopwatch.StartNew();
+        var result = host.Run("Connect-HeadshotPro -ApiKey (ConvertTo-SecureString 'k' -AsPlainText -Force) -BaseUri $uri", ("uri", uri));
+        Assert.Equal("InvalidBaseUri", result.Terminating!.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Contains(uri.Split(':')[0] == "http" ? "unencrypted" : "http(s)", result.Terminating.ErrorDetails.Message);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void Without_a_connection_or_environment_variables_cmdlets_say_how_to_connect()
+    {
+        Assert.Null(Environment.GetEnvironmentVariable("HEADSHOTPRO_API_KEY"));
+        using var host = new PowerShellHost();
+        foreach (var command in new[] { "Get-HeadshotCredits", "'a@corp.example' | New-HeadshotInvite", "Get-HeadshotInvite", "Get-HeadshotConnection" })
+        {
+            var result = host.Run(command);
+            Assert.Equal("NotConnected", result.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Contains("Connect-HeadshotPro", result.Terminating!.Exception.Message);
+        }
+    }
+
+    [Fact]
+    public async Task Disconnect_forgets_the_connection()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        using var host = new PowerShellHost();
+        host.Connect(sandbox);
+        Assert.Null(host.Run("Disconnect-HeadshotPro").Terminating);
+        Assert.Equal("NotConnected", host.Run("Get-HeadshotCredits").Terminating?.FullyQualifiedErrorId.Split(',')[0]);
+    }
+
+    [Fact]
+    public async Task Get_HeadshotCredits_emits_a_HeadshotPro_Credits_object()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { Credits = 42 });
+        using var host = new PowerShellHost();
+        host.Connect(sandbox);
+        var result = host.Run("Get-HeadshotCredits -Verbose");
+        var credits = Assert.Single(result.Output);
+        Assert.Equal("HeadshotPro.Credits", credits.TypeNames[0]);
+        Assert.Equal(42, (int)credits.Properties["Credits"].Value);
+        Assert.IsType<DateTime>(credits.Properties["RetrievedAt"].Value);
+        Assert.Matches(@"^POST organization/credits -> 200 \(attempt 1, \d+ ms\)$", Assert.Single(result.Verbose));
+    }
+
+    [Fact]
+    public async Task Each_runspace_has_its_own_connection()
+    {
+        await using var first = await TestSandbox.StartAsync(new SandboxOptions { Credits = 1 });
+        await using var second = await TestSandbox.StartAsync(new SandboxOptions { Credits = 2 });
+        using var a = new PowerShellHost();
+        using var b = new PowerShellHost();
+        a.Connect(first);
+        b.Connect(second);
+        Assert.Equal(1, (int)a.Run("(Get-HeadshotCredits).Credits").Output.Single().BaseObject);
+        Assert.Equal(2, (int)b.Run("(Get-HeadshotCredits).Credits").Output.Single().BaseObject);
+    }
+}

@@ -1,0 +1,244 @@
+using System.Management.Automation;
+using HeadshotPro.Sandbox;
+
+namespace HeadshotPro.Tests;
+
+public class InviteCmdletTests
+{
+    private static async Task<(TestSandbox Sandbox, PowerShellHost Host)> ConnectedAsync(SandboxOptions? options = null)
+    {
+        var sandbox = await TestSandbox.StartAsync(options);
+        var host = new PowerShellHost();
+        host.Connect(sandbox);
+        return (sandbox, host);
+    }
+
+    private static async Task<List<string>> InvitePostsAsync(TestSandbox sandbox) =>
+        (await sandbox.JournalAsync()).Where(e => (string?)e!["path"] == "/api/v1/organization/invite").Select(e => (string)e!["method"]! + " " + e["status"]).ToList();
+
+    [Fact]
+    public async Task Strings_and_objects_from_AD_Entra_ID_and_CSV_all_become_invites()
+    {
+        var (sandbox, host) = await ConnectedAsync();
+        await using var _ = sandbox;
+        using var __ = host;
+        var result = host.Run("""
+            $adUser = [pscustomobject]@{ SamAccountName = 'ann'; UserPrincipalName = 'ann.upn@corp.example'; mail = 'ann@corp.example' }
+            $adUser.PSObject.TypeNames.Insert(0, 'Microsoft.ActiveDirectory.Management.ADUser')
+            $mgUser = [pscustomobject]@{ Id = '1'; DisplayName = 'Bob'; Mail = 'bob@corp.example'; UserPrincipalName = 'bob.upn@corp.example' }
+            $exchange = [pscustomobject]@{ PrimarySmtpAddress = 'cy@corp.example'; UserPrincipalName = 'cy.upn@corp.example' }
+            $csv = "Name,Email`nDee,dee@corp.example" | ConvertFrom-Csv
+            $upnOnly = [pscustomobject]@{ UserPrincipalName = 'eve@corp.example' }
+            $adUser, $mgUser, $exchange, $csv, $upnOnly, '  fay@corp.example  ' | New-HeadshotInvite
+            """);
+        Assert.Empty(result.Errors);
+        var emails = result.Output.Select(o => ((Invite)o.BaseObject).Email).OrderBy(e => e);
+        Assert.Equal(new[] { "ann@corp.example", "bob@corp.example", "cy@corp.example", "dee@corp.example", "eve@corp.example", "fay@corp.example" }, emails);
+        Assert.Equal(emails, sandbox.Server.State.ListInvites().Select(i => i.Email).OrderBy(e => e));
+    }
+
+    [Fact]
+    public async Task The_address_property_precedence_is_Email_Mail_EmailAddress_PrimarySmtpAddress_UserPrincipalName()
+    {
+        var (sandbox, host) = await ConnectedAsync();
+        await using var _ = sandbox;
+        using var __ = host;
+        var result = host.Run("""
+            [pscustomobject]@{ UserPrincipalName = 'u1@corp.example'; PrimarySmtpAddress = 'p1@corp.example'; EmailAddress = 'e1@corp.example'; Mail = 'm1@corp.example' },
+            [pscustomobject]@{ UserPrincipalName = 'u2@corp.example'; PrimarySmtpAddress = 'p2@corp.example'; EmailAddress = 'e2@corp.example' },
+            [pscustomobject]@{ UserPrincipalName = 'u3@corp.example'; PrimarySmtpAddress = 'p3@corp.example' },
+            [pscustomobject]@{ UserPrincipalName = 'u4@corp.example'; Mail = ''; Email = 'x4@corp.example' } | New-HeadshotInvite -ThrottleLimit 1
+            """);
+        Assert.Empty(result.Errors);
+        Assert.Equal(new[] { "m1@corp.example", "e2@corp.example", "p3@corp.example", "x4@corp.example" },
+            result.Output.Select(o => ((Invite)o.BaseObject).Email));
+    }
+
+    [Fact]
+    public async Task Bad_addresses_and_objects_without_one_get_errors_and_nothing_is_sent()
+    {
+        var (sandbox, host) = await ConnectedAsync();
+        await using var _ = sandbox;
+        using var __ = host;
+        var result = host.Run("""
+            $adUser = [pscustomobject]@{ SamAccountName = 'ann'; UserPrincipalName = $null; DistinguishedName = 'CN=Ann,DC=corp' }
+            $adUser.PSObject.TypeNames.Insert(0, 'Microsoft.ActiveDirectory.Management.ADUser')
+            'not-an-address', $adUser, [pscustomobject]@{ Name = 'Gus' }, 'ok@corp.example' | New-HeadshotInvite
+            """);
+        Assert.Equal("ok@corp.example", ((Invite)Assert.Single(result.Output).BaseObject).Email);
+        Assert.Equal(new[] { "InvalidEmailAddress", "AddressPropertyMissing", "AddressPropertyMissing" }, result.ErrorIds);
+        Assert.Equal("not-an-address", result.Errors[0].TargetObject);
+        Assert.Equal(ErrorCategory.InvalidArgument, result.Errors[0].CategoryInfo.Category);
+        Assert.Contains("Get-ADUser", result.Errors[1].ErrorDetails.Message);
+        Assert.Contains("-Properties mail", result.Errors[1].ErrorDetails.Message);
+        Assert.Contains("Microsoft.ActiveDirectory.Management.ADUser", result.Errors[1].ErrorDetails.Message);
+        Assert.Contains("Email, Mail, EmailAddress, PrimarySmtpAddress, UserPrincipalName", result.Errors[2].ErrorDetails.Message);
+        Assert.Equal(new[] { "POST 200" }, await InvitePostsAsync(sandbox));
+    }
+
+    [Fact]
+    public async Task An_address_twice_in_one_run_is_sent_once_and_the_repeat_is_DuplicateInput()
+    {
+        var (sandbox, host) = await ConnectedAsync();
+        await using var _ = sandbox;
+        using var __ = host;
+        var result = host.Run("'ann@corp.example', 'bob@corp.example', 'ANN@corp.example ' | New-HeadshotInvite");
+        Assert.Equal(2, result.Output.Count);
+        Assert.Equal("DuplicateInput", Assert.Single(result.ErrorIds));
+        Assert.Equal("ANN@corp.example", result.Errors[0].TargetObject);
+        Assert.Equal(2, (await InvitePostsAsync(sandbox)).Count);
+    }
+
+    [Fact]
+    public async Task An_address_the_server_has_is_InviteAlreadyExists_unless_SkipExisting_which_emits_it_and_sends_nothing()
+    {
+        var (sandbox, host) = await ConnectedAsync();
+        await using var _ = sandbox;
+        using var __ = host;
+        var first = (Invite)host.Run("New-HeadshotInvite ann@corp.example").Output.Single().BaseObject;
+
+        var again = host.Run("'ann@corp.example', 'bob@corp.example' | New-HeadshotInvite");
+        Assert.Equal("InviteAlreadyExists", Assert.Single(again.ErrorIds));
+        Assert.Equal(ErrorCategory.ResourceExists, again.Errors[0].CategoryInfo.Category);
+        Assert.Equal("ann@corp.example", again.Errors[0].TargetObject);
+        Assert.Contains("ALREADY_EXISTS", again.Errors[0].ErrorDetails.Message);
+        Assert.Contains("-SkipExisting", again.Errors[0].ErrorDetails.RecommendedAction);
+
+        await sandbox.Control.PostAsync("reset", null);
+        host.Run("New-HeadshotInvite ann@corp.example, bob@corp.example");
+        var before = (await sandbox.JournalAsync()).Count;
+        var skipped = host.Run("'ANN@corp.example', 'bob@corp.example', 'cy@corp.example' | New-HeadshotInvite -SkipExisting");
+        Assert.Empty(skipped.Errors);
+        Assert.Equal(new[] { "ann@corp.example", "bob@corp.example", "cy@corp.example" }, skipped.Output.Select(o => ((Invite)o.BaseObject).Email).OrderBy(e => e));
+        var requests = (await sandbox.JournalAsync()).Skip(before).Select(e => $"{e!["method"]} {e["path"]}").ToList();
+        Assert.Equal(new[] { "GET /api/v1/organization/invites", "POST /api/v1/organization/invite" }, requests);
+        Assert.NotEqual(first.Id, sandbox.Server.State.ListInvites().Last().Id);
+    }
+
+    [Fact]
+    public async Task WhatIf_sends_nothing()
+    {
+        var (sandbox, host) = await ConnectedAsync();
+        await using var _ = sandbox;
+        using var __ = host;
+        host.Run("New-HeadshotInvite ann@corp.example");
+        var before = (await sandbox.JournalAsync()).Count;
+        var result = host.Run("'bob@corp.example' | New-HeadshotInvite -WhatIf; 'ann@corp.example' | Revoke-HeadshotInvite -WhatIf");
+        Assert.Empty(result.Output);
+        Assert.Empty(result.Errors);
+        Assert.Equal(before, (await sandbox.JournalAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Running_out_of_credits_stops_sending_and_every_remaining_address_gets_InsufficientCredits()
+    {
+        var (sandbox, host) = await ConnectedAsync(new SandboxOptions { Credits = 3 });
+        await using var _ = sandbox;
+        using var __ = host;
+        var result = host.Run("1..8 | ForEach-Object { \"user$_@corp.example\" } | New-HeadshotInvite -ThrottleLimit 1");
+        Assert.Equal(3, result.Output.Count);
+        Assert.Equal(5, result.Errors.Count);
+        Assert.All(result.Errors, e =>
+        {
+            Assert.Equal("InsufficientCredits", e.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Equal(ErrorCategory.QuotaExceeded, e.CategoryInfo.Category);
+        });
+        Assert.Equal(Enumerable.Range(4, 5).Select(i => $"user{i}@corp.example"), result.Errors.Select(e => (string)e.TargetObject).Order());
+        Assert.Equal(new[] { "POST 200", "POST 200", "POST 200", "POST 402" }, await InvitePostsAsync(sandbox));
+    }
+
+    [Fact]
+    public async Task Too_many_pending_invites_is_InviteLimitExceeded_per_address()
+    {
+        var (sandbox, host) = await ConnectedAsync(new SandboxOptions { InviteLimit = 1 });
+        await using var _ = sandbox;
+        using var __ = host;
+        var result = host.Run("'a@corp.example', 'b@corp.example', 'c@corp.example' | New-HeadshotInvite -ThrottleLimit 1");
+        Assert.Single(result.Output);
+        Assert.Equal(new[] { "InviteLimitExceeded", "InviteLimitExceeded" }, result.ErrorIds);
+        Assert.Equal(ErrorCategory.LimitsExceeded, result.Errors[0].CategoryInfo.Category);
+    }
+
+    [Fact]
+    public async Task An_HTML_error_page_is_reported_with_its_status_and_the_run_goes_on()
+    {
+        var (sandbox, host) = await ConnectedAsync();
+        await using var _ = sandbox;
+        using var __ = host;
+        await sandbox.SettingsAsync(new { nextFaults = Enumerable.Repeat(FaultKind.Html503, 4) });
+        var result = host.Run("'a@corp.example', 'b@corp.example' | New-HeadshotInvite -ThrottleLimit 1");
+        Assert.Equal("b@corp.example", ((Invite)Assert.Single(result.Output).BaseObject).Email);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("ServerError", error.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal("a@corp.example", error.TargetObject);
+        Assert.Contains("HTTP 503", error.ErrorDetails.Message);
+        Assert.Contains("503 Service Temporarily Unavailable", error.ErrorDetails.Message);
+    }
+
+    [Fact]
+    public async Task New_invites_pipe_into_Get_HeadshotInvite_and_unknown_ids_are_InviteNotFound()
+    {
+        var (sandbox, host) = await ConnectedAsync();
+        await using var _ = sandbox;
+        using var __ = host;
+        var result = host.Run("""
+            $invites = 'a@corp.example', 'b@corp.example' | New-HeadshotInvite
+            @($invites[0]; [pscustomobject]@{ InviteId = 'nope' }; $invites[1]) | Get-HeadshotInvite
+            """);
+        Assert.Equal(new[] { "a@corp.example", "b@corp.example" }, result.Output.Select(o => ((Invite)o.BaseObject).Email).OrderBy(e => e));
+        Assert.All(result.Output, o => Assert.Equal("pending-invite", ((Invite)o.BaseObject).Status));
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("InviteNotFound", ErrorCategory.ObjectNotFound, (object)"nope"),
+            (error.FullyQualifiedErrorId.Split(',')[0], error.CategoryInfo.Category, error.TargetObject));
+    }
+
+    [Fact]
+    public async Task Get_HeadshotInvite_lists_and_filters_by_address_and_status()
+    {
+        var (sandbox, host) = await ConnectedAsync();
+        await using var _ = sandbox;
+        using var __ = host;
+        var ids = host.Run("'ann@corp.example', 'bob@corp.example', 'cy@other.example' | New-HeadshotInvite -ThrottleLimit 1")
+            .Output.Select(o => ((Invite)o.BaseObject).Id).ToList();
+        await sandbox.Control.PostAsync($"invites/{ids[1]}/status", TestSandbox.JsonBody(new { status = "generating-headshots" }));
+        host.Run("Revoke-HeadshotInvite cy@other.example -Force");
+
+        Assert.Equal(3, host.Run("Get-HeadshotInvite").Output.Count);
+        Assert.Equal(new[] { "ann@corp.example", "bob@corp.example" },
+            host.Run("Get-HeadshotInvite -Email *@CORP.example").Output.Select(o => ((Invite)o.BaseObject).Email).OrderBy(e => e));
+        var generating = (Invite)host.Run("Get-HeadshotInvite -Status generating-headshots").Output.Single().BaseObject;
+        Assert.Equal(("bob@corp.example", "generating-headshots"), (generating.Email, generating.Status));
+        Assert.Equal("cy@other.example", ((Invite)host.Run("Get-HeadshotInvite -Status revoked").Output.Single().BaseObject).Email);
+        Assert.Equal(2, host.Run("Get-HeadshotInvite -Status pending-invite, revoked").Output.Count);
+    }
+
+    [Fact]
+    public async Task Revoke_takes_invites_from_the_pipeline_needs_no_prompt_with_Force_and_reports_unknown_addresses()
+    {
+        var (sandbox, host) = await ConnectedAsync(new SandboxOptions { Credits = 10 });
+        await using var _ = sandbox;
+        using var __ = host;
+        host.Run("'ann@corp.example', 'bob@corp.example' | New-HeadshotInvite");
+        var result = host.Run("@(Get-HeadshotInvite) + @([pscustomobject]@{ Mail = 'nobody@corp.example' }) | Revoke-HeadshotInvite -Force -PassThru");
+        Assert.Equal(new[] { "ann@corp.example", "bob@corp.example" }, result.Output.Select(o => ((Invite)o.BaseObject).Email).OrderBy(e => e));
+        Assert.All(result.Output, o => Assert.Equal("revoked", ((Invite)o.BaseObject).Status));
+        Assert.All(result.Output, o => Assert.NotNull(((Invite)o.BaseObject).Id));
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("InviteNotFound", (object)"nobody@corp.example"), (error.FullyQualifiedErrorId.Split(',')[0], error.TargetObject));
+        Assert.Equal(10, sandbox.Server.State.Credits);
+
+        Assert.Empty(host.Run("$null = New-HeadshotInvite cy@corp.example; Revoke-HeadshotInvite cy@corp.example -Confirm:$false").Output);
+        Assert.All(sandbox.Server.State.ListInvites(), i => Assert.Equal("revoked", i.Status));
+    }
+
+    [Fact]
+    public async Task Verbose_shows_each_request_and_the_body_is_UTF8()
+    {
+        var (sandbox, host) = await ConnectedAsync();
+        await using var _ = sandbox;
+        using var __ = host;
+        var result = host.Run("New-HeadshotInvite 'jürgen@bücher.example' -Verbose");
+        Assert.Equal("jürgen@bücher.example", sandbox.Server.State.ListInvites().Single().Email);
+        Assert.Contains(result.Verbose, v => System.Text.RegularExpressions.Regex.IsMatch(v, @"^POST organization/invite -> 200 \(attempt 1, \d+ ms\)$"));
+    }
+}

@@ -1,0 +1,69 @@
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+
+namespace HeadshotPro.Tests;
+
+/// <summary>A real runspace with the HeadshotPro module imported, as an admin's session would have it.</summary>
+public sealed class PowerShellHost : IDisposable
+{
+    private readonly Runspace _runspace;
+
+    public PowerShellHost()
+    {
+        var state = InitialSessionState.CreateDefault2();
+        state.ImportPSModule(typeof(Invite).Assembly.Location);
+        _runspace = RunspaceFactory.CreateRunspace(state);
+        _runspace.Open();
+    }
+
+    public sealed record Result(Collection<PSObject> Output, IReadOnlyList<ErrorRecord> Errors, IReadOnlyList<string> Verbose,
+        IReadOnlyList<string> Debug, IReadOnlyList<string> Warnings, ErrorRecord? Terminating)
+    {
+        public IEnumerable<string> ErrorIds => Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]);
+
+        /// <summary>Everything a person could see of the run, as text.</summary>
+        public string AllText() => string.Join("\n", Output.Select(o => o?.ToString())
+            .Concat(Errors.SelectMany(Describe)).Concat(Verbose).Concat(Debug).Concat(Warnings)
+            .Concat(Terminating is null ? Array.Empty<string>() : Describe(Terminating)));
+
+        public static IEnumerable<string?> Describe(ErrorRecord e) => new[]
+        {
+            e.ToString(), e.Exception?.ToString(), e.TargetObject?.ToString(), e.ErrorDetails?.Message, e.ErrorDetails?.RecommendedAction,
+            e.CategoryInfo.ToString(), e.FullyQualifiedErrorId, PSSerializer.Serialize(e, 5),
+        };
+    }
+
+    /// <summary>Runs a script; a terminating error ends it and is returned as <see cref="Result.Terminating"/>.</summary>
+    public Result Run(string script, params (string Name, object? Value)[] variables)
+    {
+        foreach (var (name, value) in variables) _runspace.SessionStateProxy.SetVariable(name, value);
+        _runspace.SessionStateProxy.SetVariable("__terminating", null);
+        using var ps = PowerShell.Create(_runspace);
+        ps.AddScript("try {\n" + script + "\n} catch { $global:__terminating = $_ }");
+        var output = ps.Invoke();
+        var terminating = _runspace.SessionStateProxy.GetVariable("__terminating") is PSObject { BaseObject: ErrorRecord record } ? record
+            : _runspace.SessionStateProxy.GetVariable("__terminating") as ErrorRecord;
+        return new Result(output, ps.Streams.Error.ToList(), ps.Streams.Verbose.Select(v => v.Message).ToList(),
+            ps.Streams.Debug.Select(d => d.Message).ToList(), ps.Streams.Warning.Select(w => w.Message).ToList(), terminating);
+    }
+
+    /// <summary>Connects this runspace to the sandbox and checks that it worked.</summary>
+    public void Connect(TestSandbox sandbox, string extra = "")
+    {
+        var result = Run($"Connect-HeadshotPro -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force) -BaseUri $uri {extra}",
+            ("key", TestSandbox.Key), ("uri", sandbox.ApiBaseUri));
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Errors);
+    }
+
+    /// <summary>Starts a script without waiting, for tests that stop it.</summary>
+    public (PowerShell Shell, IAsyncResult Pending) Begin(string script)
+    {
+        var ps = PowerShell.Create(_runspace);
+        ps.AddScript(script);
+        return (ps, ps.BeginInvoke());
+    }
+
+    public void Dispose() => _runspace.Dispose();
+}

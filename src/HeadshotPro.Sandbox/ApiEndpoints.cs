@@ -22,10 +22,10 @@ internal sealed partial class ApiEndpoints
         var authorization = ctx.Request.Headers.Authorization.Count > 0 ? "present" : "absent";
         try
         {
-            if (_state.LatencyMs > 0) await Task.Delay(_state.LatencyMs, ctx.RequestAborted).ConfigureAwait(false);
-
+            // Counted on arrival, so the state shows requests that are still waiting out the latency.
             var key = BearerToken(ctx.Request);
             var rate = _state.CountRequest(key ?? "", DateTime.UtcNow);
+            if (_state.LatencyMs > 0) await Task.Delay(_state.LatencyMs, ctx.RequestAborted).ConfigureAwait(false);
             if (rate.Enabled)
             {
                 ctx.Response.Headers["X-RateLimit-Limit"] = rate.Limit.ToString(CultureInfo.InvariantCulture);

@@ -59,6 +59,7 @@ function Invoke-HeadshotSandboxControl {
         Authentication = 'Bearer'
         Token          = $Sandbox.ApiKey
         Method         = if ($PSBoundParameters.ContainsKey('Body')) { 'Post' } else { 'Get' }
+        AllowUnencryptedAuthentication = $true  # the sandbox is on loopback
     }
     if ($PSBoundParameters.ContainsKey('Body')) {
         $params.Body = $Body | ConvertTo-Json -Depth 5 -Compress

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using HeadshotPro.Sandbox;
+
+namespace HeadshotPro.Tests;
+
+[CollectionDefinition(nameof(BulkTests), DisableParallelization = true)]
+public class BulkTestsRunAlone;
+
+/// <summary>
+/// Bulk runs against the sandbox's faults, rate limits and latency. Time bounds here are loose guards; figures live in bench/.
+/// They run alone, so the other tests do not take their CPU.
+/// </summary>
+[Collection(nameof(BulkTests))]
+public class BulkTests
+{
+    private const string ThreeHundred = "1..300 | ForEach-Object { \"user$_@corp.example\" }";
+
+    [Fact]
+    public async Task Twenty_percent_faults_lose_nobody_and_invent_nothing()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { FaultRate = 0.2, FaultSeed = 42, RateLimit = 0, Credits = 1000 });
+        using var host = new PowerShellHost();
+        await sandbox.SettingsAsync(new { faultRate = 0.0 });
+        host.Connect(sandbox);
+        await sandbox.SettingsAsync(new { faultRate = 0.2 });
+
+        var result = host.Run(ThreeHundred + " | New-HeadshotInvite");
+        Assert.Equal(300, result.Output.Count + result.Errors.Count);
+        var reported = result.Output.Select(o => ((Invite)o.BaseObject).Email).ToList();
+        Assert.Equal(reported.Count, reported.Distinct().Count());
+        var onServer = sandbox.Server.State.ListInvites().Select(i => i.Email).Order().ToList();
+        Assert.Equal(onServer, reported.Order().ToList());
+        Assert.True(result.Errors.Count <= 3, string.Join("\n", result.Errors.Select(e => e.ErrorDetails?.Message)));
+        var faults = (await sandbox.StateAsync())["counters"]!["faults"]!.AsObject().Sum(f => (long)f.Value!);
+        Assert.True(faults >= 30, $"only {faults} faults were injected");
+    }
+
+    [Fact]
+    public async Task A_rate_limited_run_spends_each_window_and_waits_for_the_reset()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 60, RateWindowSeconds = 5, Credits = 1000 });
+        using var host = new PowerShellHost();
+        host.Connect(sandbox);
+        var watch = Stopwatch.StartNew();
+        var result = host.Run("1..200 | ForEach-Object { \"user$_@corp.example\" } | New-HeadshotInvite");
+        watch.Stop();
+        Assert.Empty(result.Errors);
+        Assert.Equal(200, result.Output.Count);
+        // 201 requests (with Connect's) at 60 per 5 s: four windows, the last opening 15 s after the first.
+        Assert.InRange(watch.Elapsed.TotalSeconds, 13, 15 * 1.15);
+        Assert.True((long)(await sandbox.StateAsync())["counters"]!["rateLimited"]! <= 4);
+    }
+
+    [Fact]
+    public async Task Requests_overlap_up_to_the_throttle_limit()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 200 });
+        using var host = new PowerShellHost();
+        host.Connect(sandbox);
+        var watch = Stopwatch.StartNew();
+        var result = host.Run("1..100 | ForEach-Object { \"user$_@corp.example\" } | New-HeadshotInvite");
+        watch.Stop();
+        Assert.Equal(100, result.Output.Count);
+        Assert.InRange(watch.Elapsed.TotalSeconds, 100 * 0.2 / 5 * 0.95, 100 * 0.2 / 5 * 1.15);
+
+        watch.Restart();
+        result = host.Run("$ids = (Get-HeadshotInvite).Id; Get-HeadshotInvite -Id $ids -ThrottleLimit 20");
+        Assert.Equal(100, result.Output.Count);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(100 * 0.2 / 20 * 1.5 + 0.2), $"100 reads at throttle 20 took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Ctrl_C_stops_a_run_against_a_server_that_never_answers_within_a_second()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        using var host = new PowerShellHost();
+        host.Connect(sandbox);
+        await sandbox.SettingsAsync(new { latencyMs = 3_600_000 });
+        var (shell, pending) = host.Begin("1..50 | ForEach-Object { \"user$_@corp.example\" } | New-HeadshotInvite");
+        using var _ = shell;
+        while ((long)(await sandbox.StateAsync())["counters"]!["requests"]! < 6) // Connect's plus five in flight
+            Assert.False(pending.IsCompleted, "the run ended before its requests reached the server");
+
+        var watch = Stopwatch.StartNew();
+        shell.Stop();
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"stopped after {watch.Elapsed}");
+        Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
+        Assert.Empty(sandbox.Server.State.ListInvites());
+    }
+}

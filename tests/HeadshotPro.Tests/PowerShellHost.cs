@@ -9,6 +9,14 @@ public sealed class PowerShellHost : IDisposable
 {
     private readonly Runspace _runspace;
 
+    static PowerShellHost()
+    {
+        // xUnit blocks pool threads while a pipeline runs, which a real PowerShell host never does; on a 2-core
+        // machine that would leave the HTTP continuations waiting for the pool to grow.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
+    }
+
     public PowerShellHost()
     {
         var state = InitialSessionState.CreateDefault2();

@@ -64,14 +64,24 @@ finally {
     $sandbox | Stop-HeadshotSandbox
 }
 
-# (d) Import-Module over a bare pwsh start, median of 5
+# (d) Import-Module over a bare pwsh start, median of 5. The first Import-Module of a process also pays for PowerShell's
+# module system itself, so a built-in module's first import is shown beside it, and our import once that is warm.
 function Measure-Pwsh([string] $Command) {
     $runs = 1..5 | ForEach-Object { (Measure-Command { dotnet pwsh -NoProfile -NonInteractive -Command $Command | Out-Null }).TotalMilliseconds }
     ($runs | Sort-Object)[2]
 }
 $bare = Measure-Pwsh '$null'
+$builtIn = Measure-Pwsh 'Import-Module Microsoft.PowerShell.Utility'
 $withModule = Measure-Pwsh "Import-Module '$root/out/HeadshotPro'"
-$rows.Add([pscustomobject]@{ Case = '(d) Import-Module'; What = 'pwsh start, then Import-Module, minus a bare start'; Seconds = [math]::Round(($withModule - $bare) / 1000, 3); 'x Reference' = $null; Note = ("{0:0} ms (target <= 100 ms)" -f ($withModule - $bare)) })
+$warm = (1..5 | ForEach-Object {
+    [double](dotnet pwsh -NoProfile -NonInteractive -Command "Import-Module Microsoft.PowerShell.Utility; (Measure-Command { Import-Module '$root/out/HeadshotPro' }).TotalMilliseconds")
+} | Sort-Object)[2]
+foreach ($row in @(
+        @('HeadshotPro, first import of the process', ($withModule - $bare), 'target <= 100 ms'),
+        @('Microsoft.PowerShell.Utility, first import (reference)', ($builtIn - $bare), 'the module system''s own start-up'),
+        @('HeadshotPro, after another module', $warm, 'what HeadshotPro itself costs'))) {
+    $rows.Add([pscustomobject]@{ Case = '(d) Import-Module'; What = $row[0]; Seconds = [math]::Round($row[1] / 1000, 3); 'x Reference' = $null; Note = ("{0:0} ms {1}" -f $row[1], $row[2]) })
+}
 
 $rows | Format-Table -AutoSize | Out-String -Width 200
 "Machine: $([Environment]::ProcessorCount) cores, $([System.Runtime.InteropServices.RuntimeInformation]::OSDescription), PowerShell $($PSVersionTable.PSVersion), $(Get-Date -Format 'yyyy-MM-dd')"

@@ -160,6 +160,20 @@ public class InviteCmdletTests
     }
 
     [Fact]
+    public async Task MaxRetryWaitSec_on_the_command_overrides_the_connections_cap()
+    {
+        var (sandbox, host) = await ConnectedAsync(new SandboxOptions { RateLimit = 2, RateWindowSeconds = 60 });
+        await using var _ = sandbox;
+        using var __ = host;
+        var result = host.Run("'a@corp.example', 'b@corp.example' | New-HeadshotInvite -MaxRetryWaitSec 0 -ThrottleLimit 1");
+        Assert.Single(result.Output);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("RateLimitRetriesExhausted", ErrorCategory.LimitsExceeded, (object)"b@corp.example"),
+            (error.FullyQualifiedErrorId.Split(',')[0], error.CategoryInfo.Category, error.TargetObject));
+        Assert.Contains("-MaxRetryWaitSec", error.ErrorDetails.Message);
+    }
+
+    [Fact]
     public async Task An_HTML_error_page_is_reported_with_its_status_and_the_run_goes_on()
     {
         var (sandbox, host) = await ConnectedAsync();

@@ -199,3 +199,27 @@ Describe 'Secrets' {
         [System.Management.Automation.PSSerializer]::Serialize($Error, 5) | Should -Not -Match ([regex]::Escape($plainKey))
     }
 }
+
+Describe 'Long runs' {
+    It 'keeps memory flat over 20,000 invites, streaming results as they complete' {
+        $big = Start-HeadshotSandbox -Arguments '--rate-limit', '0', '--credits', '100000'
+        try {
+            Connect-HeadshotPro -ApiKey $big.ApiKey -BaseUri $big.BaseUri
+            1..500 | ForEach-Object { "warm$_@corp.example" } | New-HeadshotInvite | Out-Null
+            [GC]::Collect(); [GC]::WaitForPendingFinalizers()
+            $before = [Diagnostics.Process]::GetCurrentProcess().WorkingSet64
+
+            $script:count = 0
+            1..20000 | ForEach-Object { "m$_@corp.example" } | New-HeadshotInvite -ThrottleLimit 16 | ForEach-Object { $script:count++ }
+
+            [GC]::Collect(); [GC]::WaitForPendingFinalizers()
+            $grown = ([Diagnostics.Process]::GetCurrentProcess().WorkingSet64 - $before) / 1MB
+            $script:count | Should -Be 20000
+            $grown | Should -BeLessThan 50
+            Write-Host ("    working set grew {0:0.0} MB over 20,000 invites" -f $grown)
+        } finally {
+            Disconnect-HeadshotPro
+            $big | Stop-HeadshotSandbox
+        }
+    }
+}

@@ -66,24 +66,24 @@ namespace HeadshotPro.Client
             if (servicePoint.ConnectionLimit < MostConcurrentRequests) servicePoint.ConnectionLimit = MostConcurrentRequests;
         }
 
-        public async Task<int> GetCreditsAsync(CancellationToken cancellationToken, IRequestObserver? observer = null)
+        public async Task<int> GetCreditsAsync(CancellationToken cancellationToken, RequestOptions? options = null)
         {
             JObject body;
             if (_creditsViaGet)
             {
-                body = await SendAsync(Get, "organization/credits", null, observer, cancellationToken).ConfigureAwait(false);
+                body = await SendAsync(Get, "organization/credits", null, options, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 try
                 {
-                    body = await SendAsync(Post, "organization/credits", null, observer, cancellationToken).ConfigureAwait(false);
+                    body = await SendAsync(Post, "organization/credits", null, options, cancellationToken).ConfigureAwait(false);
                 }
                 catch (HeadshotProApiException e) when (e.StatusCode == 404 || e.StatusCode == 405)
                 {
                     // The seed documents POST, the later reference GET: use whichever this server answers, from now on.
                     _creditsViaGet = true;
-                    body = await SendAsync(Get, "organization/credits", null, observer, cancellationToken).ConfigureAwait(false);
+                    body = await SendAsync(Get, "organization/credits", null, options, cancellationToken).ConfigureAwait(false);
                 }
             }
             var credits = body["credits"];
@@ -92,9 +92,9 @@ namespace HeadshotPro.Client
             return (int)credits;
         }
 
-        public async Task<Organization> GetOrganizationAsync(CancellationToken cancellationToken, IRequestObserver? observer = null)
+        public async Task<Organization> GetOrganizationAsync(CancellationToken cancellationToken, RequestOptions? options = null)
         {
-            var body = await SendAsync(Get, "organization", null, observer, cancellationToken).ConfigureAwait(false);
+            var body = await SendAsync(Get, "organization", null, options, cancellationToken).ConfigureAwait(false);
             var org = body["organization"] as JObject ?? throw Unexpected("The organization answer has no 'organization' object.", 200);
             return new Organization
             {
@@ -111,20 +111,18 @@ namespace HeadshotPro.Client
         /// Invites one address. A retried POST whose earlier attempt may have gone through and that now answers
         /// ALREADY_EXISTS is the same invite: it is looked up and returned, not reported as a duplicate.
         /// </summary>
-        /// <param name="veto">Asked before each attempt that cannot have created the invite yet; an exception it returns is thrown instead of sending.</param>
-        public async Task<Invite> CreateInviteAsync(string email, string? teamId, CancellationToken cancellationToken, IRequestObserver? observer = null,
-            Func<Exception?>? veto = null)
+        public async Task<Invite> CreateInviteAsync(string email, string? teamId, CancellationToken cancellationToken, RequestOptions? options = null)
         {
             var request = new JObject { ["email"] = email };
             if (teamId != null) request["teamId"] = teamId;
             JObject body;
             try
             {
-                body = await SendAsync(Post, "organization/invite", request, observer, cancellationToken, veto).ConfigureAwait(false);
+                body = await SendAsync(Post, "organization/invite", request, options, cancellationToken).ConfigureAwait(false);
             }
             catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.AlreadyExists && e.AfterUncertainAttempt)
             {
-                var existing = await FindLiveInviteAsync(email, cancellationToken, observer).ConfigureAwait(false);
+                var existing = await FindLiveInviteAsync(email, cancellationToken, options?.WithoutVeto()).ConfigureAwait(false);
                 if (existing == null) throw;
                 return existing;
             }
@@ -141,20 +139,20 @@ namespace HeadshotPro.Client
         }
 
         /// <summary>Revokes the open invite of one address. A retry that finds nothing left to revoke after an uncertain attempt counts as done.</summary>
-        public async Task RevokeInviteAsync(string email, CancellationToken cancellationToken, IRequestObserver? observer = null)
+        public async Task RevokeInviteAsync(string email, CancellationToken cancellationToken, RequestOptions? options = null)
         {
             try
             {
-                await SendAsync(Post, "organization/invite/revoke", new JObject { ["email"] = email }, observer, cancellationToken).ConfigureAwait(false);
+                await SendAsync(Post, "organization/invite/revoke", new JObject { ["email"] = email }, options, cancellationToken).ConfigureAwait(false);
             }
             catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.NotFound && e.AfterUncertainAttempt)
             {
             }
         }
 
-        public async Task<Invite> GetInviteAsync(string id, CancellationToken cancellationToken, IRequestObserver? observer = null)
+        public async Task<Invite> GetInviteAsync(string id, CancellationToken cancellationToken, RequestOptions? options = null)
         {
-            var body = await SendAsync(Get, "organization/invite/id/" + Uri.EscapeDataString(id), null, observer, cancellationToken).ConfigureAwait(false);
+            var body = await SendAsync(Get, "organization/invite/id/" + Uri.EscapeDataString(id), null, options, cancellationToken).ConfigureAwait(false);
             var invite = body["invite"] as JObject ?? throw Unexpected("The invite answer has no 'invite' object.", 200);
             return new Invite { Id = id, Email = (string?)invite["email"] ?? "", Status = (string?)invite["status"] };
         }
@@ -163,16 +161,16 @@ namespace HeadshotPro.Client
         /// Every invite of the organization. The list carries <c>valid</c> and <c>used</c> rather than a status; where those
         /// cannot tell the status (a used, still valid invite), <see cref="Invite.Status"/> is null.
         /// </summary>
-        public async Task<IReadOnlyList<Invite>> ListInvitesAsync(CancellationToken cancellationToken, IRequestObserver? observer = null)
+        public async Task<IReadOnlyList<Invite>> ListInvitesAsync(CancellationToken cancellationToken, RequestOptions? options = null)
         {
-            var body = await SendAsync(Get, "organization/invites", null, observer, cancellationToken).ConfigureAwait(false);
+            var body = await SendAsync(Get, "organization/invites", null, options, cancellationToken).ConfigureAwait(false);
             var items = body["invites"] as JArray ?? throw Unexpected("The list answer has no 'invites' array.", 200);
             return items.OfType<JObject>().Select(ListedInvite).ToList();
         }
 
-        public async Task<Invite?> FindLiveInviteAsync(string email, CancellationToken cancellationToken, IRequestObserver? observer = null)
+        public async Task<Invite?> FindLiveInviteAsync(string email, CancellationToken cancellationToken, RequestOptions? options = null)
         {
-            var all = await ListInvitesAsync(cancellationToken, observer).ConfigureAwait(false);
+            var all = await ListInvitesAsync(cancellationToken, options).ConfigureAwait(false);
             return all.LastOrDefault(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase) && IsLive(i.Status));
         }
 
@@ -202,17 +200,18 @@ namespace HeadshotPro.Client
         /// attempts with full-jitter backoff; a 429 RATE_LIMIT_EXCEEDED is waited out without using an attempt, within
         /// <see cref="ClientSettings.MaxRetryWait"/>.
         /// </summary>
-        private async Task<JObject> SendAsync(HttpMethod method, string path, JObject? body, IRequestObserver? observer, CancellationToken cancellationToken,
-            Func<Exception?>? veto = null)
+        private async Task<JObject> SendAsync(HttpMethod method, string path, JObject? body, RequestOptions? options, CancellationToken cancellationToken)
         {
+            var observer = options?.Observer;
+            var maxRetryWait = options?.MaxRetryWait ?? Settings.MaxRetryWait;
             var attempt = 0;
             var uncertain = false;
-            var waitBudget = Settings.MaxRetryWait;
+            var waitBudget = maxRetryWait;
             var payload = body?.ToString(Formatting.None);
             while (true)
             {
                 waitBudget -= await _pacer.AcquireAsync(waitBudget, observer, cancellationToken).ConfigureAwait(false);
-                var vetoed = uncertain ? null : veto?.Invoke();
+                var vetoed = uncertain ? null : options?.Veto?.Invoke();
                 if (vetoed != null)
                 {
                     _pacer.Release();
@@ -274,7 +273,7 @@ namespace HeadshotPro.Client
                         var delay = RetryAfter(response!) ?? UntilReset() ?? Backoff(1);
                         if (delay > waitBudget)
                             throw new HeadshotProApiException(ApiErrorKind.RateLimitRetriesExhausted,
-                                $"{error.Message} Still rate limited after waiting {(Settings.MaxRetryWait - waitBudget).TotalSeconds:0} s; the next wait ({delay.TotalSeconds:0} s) would pass -MaxRetryWaitSec ({Settings.MaxRetryWait.TotalSeconds:0} s).",
+                                $"{error.Message} Still rate limited after waiting {(maxRetryWait - waitBudget).TotalSeconds:0} s; the next wait ({delay.TotalSeconds:0} s) would pass -MaxRetryWaitSec ({maxRetryWait.TotalSeconds:0} s).",
                                 status, error.Code, error.ServerMessage) { AfterUncertainAttempt = uncertain };
                         _pacer.BlockUntil(DateTime.UtcNow + delay);
                         attempt--;

@@ -101,7 +101,9 @@ namespace HeadshotPro.Client
                 }
                 else if (resetUtc.Value >= _resetUtc - TimeSpan.FromSeconds(1))
                 {
+                    // The same window, give or take the server's rounding: trust the lowest count and the latest reset.
                     _remaining = Math.Min(_remaining.Value, count);
+                    if (resetUtc.Value > _resetUtc) _resetUtc = resetUtc.Value;
                 }
             }
         }

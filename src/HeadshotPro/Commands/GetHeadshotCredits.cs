@@ -14,7 +14,7 @@ namespace HeadshotPro.Commands
             int credits;
             try
             {
-                credits = Call(ct => client.GetCreditsAsync(ct, this));
+                credits = Call(ct => client.GetCreditsAsync(ct, Requests));
             }
             catch (HeadshotProApiException e)
             {

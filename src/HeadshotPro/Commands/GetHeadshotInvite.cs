@@ -47,7 +47,7 @@ namespace HeadshotPro.Commands
             if (ParameterSetName != ByIdSet) return;
             var client = Session.Client;
             foreach (var id in Id)
-                Submit(id.Trim(), async ct => await client.GetInviteAsync(id.Trim(), ct, this).ConfigureAwait(false));
+                Submit(id.Trim(), async ct => await client.GetInviteAsync(id.Trim(), ct, Requests).ConfigureAwait(false));
         }
 
         protected override void EndProcessing()
@@ -62,7 +62,7 @@ namespace HeadshotPro.Commands
             IReadOnlyList<Invite> invites;
             try
             {
-                invites = Call(ct => client.ListInvitesAsync(ct, this));
+                invites = Call(ct => client.ListInvitesAsync(ct, Requests));
             }
             catch (HeadshotProApiException e)
             {
@@ -81,7 +81,7 @@ namespace HeadshotPro.Commands
                 // The list says only that the invite was used; its exact stage needs the invite itself.
                 Submit(invite.Id ?? invite.Email, async ct =>
                 {
-                    var detail = await client.GetInviteAsync(invite.Id!, ct, this).ConfigureAwait(false);
+                    var detail = await client.GetInviteAsync(invite.Id!, ct, Requests).ConfigureAwait(false);
                     invite.Status = detail.Status;
                     return wanted == null || (invite.Status != null && wanted.Contains(invite.Status)) ? invite : null;
                 });

@@ -21,6 +21,7 @@ namespace HeadshotPro.Commands
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly ConcurrentQueue<string> _verbose = new ConcurrentQueue<string>();
         private HeadshotProSession? _session;
+        private RequestOptions? _requests;
         private long _waitingUntilTicks;
 
         protected CancellationToken StopToken => _stopping.Token;
@@ -32,6 +33,12 @@ namespace HeadshotPro.Commands
             _stopping.Cancel();
             _stopping.Dispose();
         }
+
+        /// <summary>This command's request options: verbose lines and waits come back to it.</summary>
+        internal RequestOptions Requests => _requests ?? (_requests = new RequestOptions { Observer = this, MaxRetryWait = MaxRetryWait });
+
+        /// <summary>This command's cap on rate-limit waits, when it overrides the connection's.</summary>
+        private protected virtual TimeSpan? MaxRetryWait => null;
 
         /// <summary>The session from Connect-HeadshotPro, else one from the environment variables, else a terminating NotConnected.</summary>
         internal HeadshotProSession Session => _session ?? (_session = ResolveSession());

@@ -28,6 +28,14 @@ namespace HeadshotPro.Commands
         [ValidateRange(1, Client.HeadshotProClient.MostConcurrentRequests)]
         public int ThrottleLimit { get; set; } = 5;
 
+        /// <summary>The most seconds one request may wait for the rate limit in all; by default the connection's (Connect-HeadshotPro -MaxRetryWaitSec, 300).</summary>
+        [Parameter]
+        [ValidateRange(0, 86400)]
+        public int MaxRetryWaitSec { get; set; }
+
+        private protected override TimeSpan? MaxRetryWait =>
+            MyInvocation.BoundParameters.ContainsKey(nameof(MaxRetryWaitSec)) ? TimeSpan.FromSeconds(MaxRetryWaitSec) : (TimeSpan?)null;
+
         /// <summary>How many items the command will handle, when known in advance (an array given to the parameter).</summary>
         protected int? Total { get; set; }
 

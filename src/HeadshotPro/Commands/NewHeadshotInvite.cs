@@ -14,6 +14,7 @@ namespace HeadshotPro.Commands
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private Dictionary<string, Invite>? _existing;
         private volatile bool _outOfCredits;
+        private RequestOptions _inviteRequests = null!;
 
         /// <summary>Addresses, or objects carrying one (Email, Mail, EmailAddress, PrimarySmtpAddress or UserPrincipalName).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -36,6 +37,7 @@ namespace HeadshotPro.Commands
         {
             base.BeginProcessing();
             if (!MyInvocation.ExpectingInput && Email != null) Total = Email.Length;
+            _inviteRequests = Requests.WithVeto(() => _outOfCredits ? OutOfCredits() : null);
         }
 
         protected override void ProcessRecord()
@@ -84,7 +86,7 @@ namespace HeadshotPro.Commands
             if (_outOfCredits) throw OutOfCredits();
             try
             {
-                return await client.CreateInviteAsync(address, TeamId, ct, this, () => _outOfCredits ? OutOfCredits() : null).ConfigureAwait(false);
+                return await client.CreateInviteAsync(address, TeamId, ct, _inviteRequests).ConfigureAwait(false);
             }
             catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.InsufficientCredits)
             {
@@ -94,7 +96,7 @@ namespace HeadshotPro.Commands
             catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.AlreadyExists && SkipExisting)
             {
                 // Invited by someone else since the list was read.
-                return await client.FindLiveInviteAsync(address, ct, this).ConfigureAwait(false) ?? throw e;
+                return await client.FindLiveInviteAsync(address, ct, Requests).ConfigureAwait(false) ?? throw e;
             }
         }
 
@@ -110,7 +112,7 @@ namespace HeadshotPro.Commands
             IReadOnlyList<Invite> all;
             try
             {
-                all = Call(ct => client.ListInvitesAsync(ct, this));
+                all = Call(ct => client.ListInvitesAsync(ct, Requests));
             }
             catch (HeadshotProApiException e)
             {

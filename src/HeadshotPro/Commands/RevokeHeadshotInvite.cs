@@ -60,7 +60,7 @@ namespace HeadshotPro.Commands
                 var invite = (input is PSObject wrapped ? wrapped.BaseObject : input) as Invite;
                 Submit(address, async ct =>
                 {
-                    await client.RevokeInviteAsync(address, ct, this).ConfigureAwait(false);
+                    await client.RevokeInviteAsync(address, ct, Requests).ConfigureAwait(false);
                     if (!PassThru) return null;
                     return new Invite { Id = invite?.Id, Email = address, Status = "revoked", Link = invite?.Link, TeamId = invite?.TeamId, CreatedAt = invite?.CreatedAt };
                 });

@@ -1,0 +1,25 @@
+using System;
+
+namespace HeadshotPro.Client
+{
+    /// <summary>How one command's requests behave, beyond the session's settings.</summary>
+    public sealed class RequestOptions
+    {
+        /// <summary>Hears each attempt and each wait.</summary>
+        public IRequestObserver? Observer { get; set; }
+
+        /// <summary>Overrides <see cref="ClientSettings.MaxRetryWait"/> for these requests.</summary>
+        public TimeSpan? MaxRetryWait { get; set; }
+
+        /// <summary>
+        /// Asked before each attempt that cannot have reached the server yet; an exception it returns is thrown instead
+        /// of sending (New-HeadshotInvite stops sending once credits run out).
+        /// </summary>
+        public Func<Exception?>? Veto { get; private set; }
+
+        public RequestOptions WithVeto(Func<Exception?> veto) => new RequestOptions { Observer = Observer, MaxRetryWait = MaxRetryWait, Veto = veto };
+
+        /// <summary>The same options for a request that must go regardless, such as looking up an invite that was created.</summary>
+        public RequestOptions WithoutVeto() => new RequestOptions { Observer = Observer, MaxRetryWait = MaxRetryWait };
+    }
+}

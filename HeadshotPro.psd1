@@ -17,6 +17,8 @@
         'New-HeadshotInvite'
         'Revoke-HeadshotInvite'
         'Get-HeadshotInvite'
+        'Get-HeadshotOrganization'
+        'Get-HeadshotTeam'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -52,6 +52,7 @@ function Invoke-Build {
     Copy-Item (Join-Path $bin 'HeadshotPro.dll'), (Join-Path $bin 'Newtonsoft.Json.dll') $Out
     Copy-Item (Join-Path $Root 'src/HeadshotPro/HeadshotPro.Format.ps1xml') $Out
     Copy-Item (Join-Path $Root 'HeadshotPro.psd1') $Out
+    Invoke-Native 'the help build' { dotnet (Join-Path $Root "src/HeadshotPro.HelpBuilder/bin/$Configuration/net10.0/HeadshotPro.HelpBuilder.dll") (Join-Path $Root 'docs/en-US') (Join-Path $Out 'en-US') 'HeadshotPro.dll' }
     Write-Host "Built HeadshotPro $version into $Out"
 }
 

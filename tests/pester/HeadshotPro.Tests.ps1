@@ -26,7 +26,7 @@ Describe 'The module' {
         $manifest.PowerShellVersion | Should -Be '5.1'
         (Get-Command -Module HeadshotPro).Name | Sort-Object | Should -Be @(
             'Connect-HeadshotPro', 'Disconnect-HeadshotPro', 'Get-HeadshotConnection', 'Get-HeadshotCredits',
-            'Get-HeadshotInvite', 'New-HeadshotInvite', 'Revoke-HeadshotInvite')
+            'Get-HeadshotInvite', 'Get-HeadshotOrganization', 'Get-HeadshotTeam', 'New-HeadshotInvite', 'Revoke-HeadshotInvite')
     }
 
     It 'uses the Newtonsoft.Json that PowerShell itself loaded' {
@@ -37,9 +37,60 @@ Describe 'The module' {
         (Get-HeadshotCredits).Credits | Should -BeGreaterThan 0
     }
 
-    It 'shows invites as a table' {
-        $text = [HeadshotPro.Invite]@{ Email = 'ann@corp.example'; Status = 'pending-invite'; Id = 'x1' } | Out-String
-        $text | Should -Match 'Email\s+Status\s+Id\s+TeamId\s+CreatedAt'
+    It 'shows its objects as tables: <Type>' -ForEach @(
+        @{ Type = 'Invite'; Object = { [HeadshotPro.Invite]@{ Email = 'ann@corp.example'; Status = 'pending-invite'; Id = 'x1' } }; Header = 'Email\s+Status\s+Id\s+TeamId\s+CreatedAt' }
+        @{ Type = 'Credits'; Object = { Get-HeadshotCredits }; Header = 'Credits\s+RetrievedAt' }
+        @{ Type = 'Connection'; Object = { Get-HeadshotConnection }; Header = 'BaseUri\s+ApiKeyHint\s+Source\s+ConnectedAt' }
+        @{ Type = 'Organization'; Object = { Get-HeadshotOrganization }; Header = 'Name\s+Uid\s+Website\s+Teams' }
+        @{ Type = 'Team'; Object = { Get-HeadshotTeam }; Header = 'Name\s+Id' }
+    ) {
+        Connect-Sandbox
+        $text = & $Object | Out-String -Width 200
+        $text | Should -Match $Header
+        $text | Should -Not -Match '(?m)^\w+\s+: '
+    }
+}
+
+Describe 'Help' {
+    BeforeDiscovery { $commands = (Get-Command -Module HeadshotPro).Name | ForEach-Object { @{ Name = $_ } } }
+
+    It 'has full help, three examples and every parameter for <Name>' -ForEach $commands {
+        $help = Get-Help $Name -Full
+        $help.Synopsis | Should -Not -BeLike "*$Name*["  # not the auto-generated syntax line
+        $help.description | Should -Not -BeNullOrEmpty
+        @((Get-Help $Name -Examples).examples.example).Count | Should -BeGreaterOrEqual 3
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        foreach ($parameter in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common -or $_ -in 'WhatIf', 'Confirm' }) {
+            (Get-Help $Name -Parameter $parameter).description.Text | Should -Not -BeNullOrEmpty -Because "-$parameter of $Name"
+        }
+    }
+
+    It 'has an about_HeadshotPro topic' {
+        $text = Get-Help about_HeadshotPro | Out-String
+        $text | Should -Match 'about_HeadshotPro'
+        $text | Should -Match 'SkipExisting'
+    }
+}
+
+Describe 'Organization, teams and completion' {
+    BeforeEach { Reset-Sandbox; Connect-Sandbox }
+
+    It 'invites into a team given by name and says so in the -WhatIf text, with the balance' {
+        $whatIf = 'ann@contoso.example', 'bob@contoso.example' | New-HeadshotInvite -Team marketing -WhatIf 6>&1 | Out-String
+        $whatIf | Should -Match 'Invite ann@contoso.example to team Marketing \(reserves 1 credit; 1000 available\)'
+        $whatIf | Should -Match 'Invite bob@contoso.example to team Marketing \(reserves 1 credit; 999 available\)'
+        (New-HeadshotInvite 'ann@contoso.example' -Team Marketing).TeamId | Should -Be 'team_marketing'
+        { New-HeadshotInvite 'bob@contoso.example' -Team 'No Such Team' -ErrorAction Stop } | Should -Throw -ErrorId 'TeamNotFound*'
+    }
+
+    It 'completes team names and ids when connected, statuses always, and nothing when not connected' {
+        (TabExpansion2 'New-HeadshotInvite -Team ' 25).CompletionMatches.CompletionText | Should -Be @('Marketing', 'Engineering')
+        (TabExpansion2 'New-HeadshotInvite -TeamId team_e' 33).CompletionMatches.CompletionText | Should -Be 'team_engineering'
+        (TabExpansion2 'Get-HeadshotInvite -Status gen' 30).CompletionMatches.CompletionText | Should -Be 'generating-headshots'
+        Disconnect-HeadshotPro
+        $before = (Get-SandboxState).counters.requests
+        (TabExpansion2 'New-HeadshotInvite -Team ' 25).CompletionMatches | Where-Object ResultType -eq 'ParameterValue' | Should -BeNullOrEmpty
+        (Get-SandboxState).counters.requests | Should -Be $before
     }
 }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Threading;
@@ -126,6 +127,31 @@ namespace HeadshotPro.Commands
         internal void FlushVerbose()
         {
             while (_verbose.TryDequeue(out var line)) WriteVerbose(line);
+        }
+
+        /// <summary>Reads the organization (and remembers its teams for the session); null after writing an error.</summary>
+        internal Organization? ReadOrganization()
+        {
+            var session = Session;
+            try
+            {
+                var organization = Call(ct => session.Client.GetOrganizationAsync(ct, Requests));
+                session.Teams = organization.Teams;
+                return organization;
+            }
+            catch (HeadshotProApiException e)
+            {
+                WriteItemError(e, session.Connection.BaseUri, "Reading the organization");
+                return null;
+            }
+        }
+
+        internal static ErrorRecord TeamNotFound(string team, Organization organization)
+        {
+            var known = string.Join(", ", organization.Teams.Select(t => $"{t.Name} ({t.Id})"));
+            var message = $"The organization has no team '{team}'. Its teams: {(known.Length > 0 ? known : "none")}.";
+            return ErrorRecords.Make(new ItemNotFoundException(message), "TeamNotFound", ErrorCategory.ObjectNotFound, team, message,
+                "Use one of the organization's teams; Get-HeadshotTeam lists them.");
         }
 
         /// <summary>Writes one error record for a failed item; a rejected key stops the whole command.</summary>

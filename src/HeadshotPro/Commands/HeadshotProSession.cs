@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using HeadshotPro.Client;
@@ -28,6 +29,9 @@ namespace HeadshotPro.Commands
 
         /// <summary>The balance last seen, for ShouldProcess text without an extra request.</summary>
         public int? LastKnownCredits { get; set; }
+
+        /// <summary>The organization's teams, once read (for -Team, tab completion and ShouldProcess text).</summary>
+        public IReadOnlyList<Team>? Teams { get; set; }
 
         /// <summary>For a session made from environment variables: what it was made from, to notice when they change.</summary>
         public string? EnvironmentFingerprint { get; set; }

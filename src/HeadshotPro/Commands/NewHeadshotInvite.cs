@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -7,13 +8,17 @@ using HeadshotPro.Client;
 
 namespace HeadshotPro.Commands
 {
-    [Cmdlet(VerbsCommon.New, "HeadshotInvite", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.New, "HeadshotInvite", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByTeamIdSet)]
     [OutputType(typeof(Invite))]
     public sealed class NewHeadshotInvite : HeadshotProPipelineCmdlet
     {
+        private const string ByTeamIdSet = "ByTeamId";
+        private const string ByTeamNameSet = "ByTeamName";
+
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private Dictionary<string, Invite>? _existing;
         private volatile bool _outOfCredits;
+        private int _created;
         private RequestOptions _inviteRequests = null!;
 
         /// <summary>Addresses, or objects carrying one (Email, Mail, EmailAddress, PrimarySmtpAddress or UserPrincipalName).</summary>
@@ -21,9 +26,16 @@ namespace HeadshotPro.Commands
         [Alias("Mail", "EmailAddress", "PrimarySmtpAddress", "UserPrincipalName")]
         public object[] Email { get; set; } = null!;
 
-        [Parameter]
+        [Parameter(ParameterSetName = ByTeamIdSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TeamIdCompleter))]
         public string? TeamId { get; set; }
+
+        /// <summary>The team by name, resolved through the organization.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByTeamNameSet)]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(TeamNameCompleter))]
+        public string Team { get; set; } = null!;
 
         /// <summary>An address that already has an invite is no error: the existing invite is written instead.</summary>
         [Parameter]
@@ -38,6 +50,31 @@ namespace HeadshotPro.Commands
             base.BeginProcessing();
             if (!MyInvocation.ExpectingInput && Email != null) Total = Email.Length;
             _inviteRequests = Requests.WithVeto(() => _outOfCredits ? OutOfCredits() : null);
+            if (ParameterSetName == ByTeamNameSet) ResolveTeam();
+            _projectedCredits = Session.LastKnownCredits;
+        }
+
+        private Team? _team;
+        private int? _projectedCredits;
+
+        private void ResolveTeam()
+        {
+            var organization = ReadOrganization();
+            if (organization == null) ThrowTerminatingError(ErrorRecords.Make(new InvalidOperationException("The organization could not be read to find team " + Team),
+                "TeamNotFound", ErrorCategory.ObjectNotFound, Team, $"Could not read the organization to find team '{Team}'.", "Run again, or give -TeamId."));
+            _team = organization!.Teams.FirstOrDefault(t => string.Equals(t.Name, Team, StringComparison.OrdinalIgnoreCase))
+                ?? organization.Teams.FirstOrDefault(t => t.Id == Team);
+            if (_team == null) ThrowTerminatingError(TeamNotFound(Team, organization));
+            TeamId = _team!.Id;
+        }
+
+        /// <summary>"Invite ann@corp.example to team Marketing (reserves 1 credit; 42 available)", from what is known without asking.</summary>
+        private string DescribeInvite(string address)
+        {
+            var teamName = _team?.Name ?? Session.Teams?.FirstOrDefault(t => t.Id == TeamId)?.Name ?? TeamId;
+            var team = teamName == null ? "" : " to team " + teamName;
+            var balance = _projectedCredits is int credits ? $"; {credits} available" : "";
+            return $"Invite {address}{team} (reserves 1 credit{balance})";
         }
 
         protected override void ProcessRecord()
@@ -66,7 +103,9 @@ namespace HeadshotPro.Commands
                     WriteObject(existing);
                     continue;
                 }
-                if (!ShouldProcess(DescribeTarget(address), "Invite (reserves 1 credit)")) continue;
+                var description = DescribeInvite(address);
+                if (_projectedCredits > 0) _projectedCredits--;
+                if (!ShouldProcess(description, description + "?", "Invite to HeadshotPro")) continue;
                 if (_outOfCredits)
                 {
                     CountLocal(false);
@@ -77,16 +116,20 @@ namespace HeadshotPro.Commands
             }
         }
 
-        protected override void EndProcessing() => WaitForAll();
-
-        private string DescribeTarget(string address) => TeamId == null ? address : $"{address} (team {TeamId})";
+        protected override void EndProcessing()
+        {
+            WaitForAll();
+            Session.LastKnownCredits = _outOfCredits ? 0 : Session.LastKnownCredits - _created;
+        }
 
         private async Task<object?> InviteAsync(HeadshotProClient client, string address, CancellationToken ct)
         {
             if (_outOfCredits) throw OutOfCredits();
             try
             {
-                return await client.CreateInviteAsync(address, TeamId, ct, _inviteRequests).ConfigureAwait(false);
+                var invite = await client.CreateInviteAsync(address, TeamId, ct, _inviteRequests).ConfigureAwait(false);
+                Interlocked.Increment(ref _created);
+                return invite;
             }
             catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.InsufficientCredits)
             {

@@ -67,6 +67,10 @@ namespace HeadshotPro.Commands
             }
         }
 
-        protected override void EndProcessing() => WaitForAll();
+        protected override void EndProcessing()
+        {
+            WaitForAll();
+            Session.LastKnownCredits = null; // a revoked invite frees its credit only if it was still pending
+        }
     }
 }

@@ -1,6 +1,6 @@
 @{
     RootModule           = 'HeadshotPro.dll'
-    ModuleVersion        = '0.1.0'
+    ModuleVersion        = '0.0.0'  # stamped by build.ps1 from <Version> in src/HeadshotPro/HeadshotPro.csproj
     GUID                 = '5d0b6f1e-3c2a-4e8b-9a57-6f4e2c1d8b90'
     Author               = 'HeadshotPro PowerShell module contributors'
     CompanyName          = 'Community'

@@ -9,6 +9,7 @@ Tasks:
   Test     Build, then the xUnit tests and the Pester tests; ends with one line 'N passed, N failed'
   Demo     Build, start the sandbox, and run a small onboarding against it
   Sandbox  Build, then run the sandbox in the foreground (extra arguments go to it) until Ctrl+C
+  Package  Build, then out/HeadshotPro.<version>.nupkg through Publish-PSResource to a local file repository
   Bench    Build, then the benchmarks in bench/ (figures, never pass/fail)
   Clean    remove out/ and every bin/ and obj/
 
@@ -20,7 +21,7 @@ dotnet pwsh ./build.ps1 Sandbox --credits 5 --latency-ms 200
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Sandbox', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Sandbox', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [Parameter(ValueFromRemainingArguments)]
@@ -39,21 +40,43 @@ function Invoke-Native([string] $What, [scriptblock] $Command) {
 }
 
 function Get-ModuleVersion {
-    (Import-PowerShellDataFile (Join-Path $Root 'HeadshotPro.psd1')).ModuleVersion
+    $project = [xml](Get-Content (Join-Path $Root 'src/HeadshotPro/HeadshotPro.csproj') -Raw)
+    $version = @($project.Project.PropertyGroup.Version | Where-Object { $_ })[0]
+    if (-not $version) { throw 'src/HeadshotPro/HeadshotPro.csproj has no <Version>.' }
+    $version
 }
 
 function Invoke-Build {
     $version = Get-ModuleVersion
-    Invoke-Native 'dotnet build' { dotnet build (Join-Path $Root 'HeadshotPro.sln') -c $Configuration -nologo -v quiet "-p:Version=$version" }
+    Invoke-Native 'dotnet build' { dotnet build (Join-Path $Root 'HeadshotPro.sln') -c $Configuration -nologo -v quiet }
 
     if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }
     $null = New-Item -ItemType Directory $Out
     $bin = Join-Path $Root "src/HeadshotPro/bin/$Configuration/netstandard2.0"
     Copy-Item (Join-Path $bin 'HeadshotPro.dll'), (Join-Path $bin 'Newtonsoft.Json.dll') $Out
     Copy-Item (Join-Path $Root 'src/HeadshotPro/HeadshotPro.Format.ps1xml') $Out
-    Copy-Item (Join-Path $Root 'HeadshotPro.psd1') $Out
+    $manifest = Get-Content (Join-Path $Root 'HeadshotPro.psd1') -Raw
+    $manifest = $manifest -replace "ModuleVersion(\s*)= '[^']*'.*", "ModuleVersion`$1= '$version'"
+    Set-Content (Join-Path $Out 'HeadshotPro.psd1') $manifest -NoNewline
     Invoke-Native 'the help build' { dotnet (Join-Path $Root "src/HeadshotPro.HelpBuilder/bin/$Configuration/net10.0/HeadshotPro.HelpBuilder.dll") (Join-Path $Root 'docs/en-US') (Join-Path $Out 'en-US') 'HeadshotPro.dll' }
     Write-Host "Built HeadshotPro $version into $Out"
+}
+
+function Invoke-Package {
+    Invoke-Build
+    $repository = Join-Path $Root 'out'
+    $name = "HeadshotProBuild-$PID"
+    Get-ChildItem $repository -Filter 'HeadshotPro.*.nupkg' | Remove-Item
+    Register-PSResourceRepository -Name $name -Uri $repository -Trusted
+    try {
+        Publish-PSResource -Path $Out -Repository $name
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $name
+    }
+    $package = Get-ChildItem $repository -Filter "HeadshotPro.$(Get-ModuleVersion).nupkg"
+    if (-not $package) { throw "Publish-PSResource left no HeadshotPro.$(Get-ModuleVersion).nupkg in $repository." }
+    Write-Host "Packaged $($package.FullName)"
 }
 
 function Get-PesterModulePath {
@@ -64,7 +87,7 @@ function Get-PesterModulePath {
 }
 
 function Invoke-Test {
-    Invoke-Build
+    Invoke-Package
     $results = Join-Path $Root 'out/test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
 
@@ -122,5 +145,6 @@ switch ($Task) {
     'Demo' { Invoke-Demo }
     'Sandbox' { Invoke-Sandbox }
     'Bench' { Invoke-Bench }
+    'Package' { Invoke-Package }
     'Clean' { Invoke-Clean }
 }

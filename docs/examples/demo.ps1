@@ -5,7 +5,8 @@ $root = Resolve-Path "$PSScriptRoot/../.."
 Import-Module "$root/out/HeadshotPro" -Force
 Import-Module "$root/src/HeadshotPro.Sandbox/SandboxProcess.psm1" -Force
 
-$sandbox = Start-HeadshotSandbox -Arguments '--credits', '25'
+# A little latency, as over the internet, so the progress bar has something to show.
+$sandbox = Start-HeadshotSandbox -Arguments '--credits', '25', '--latency-ms', '150'
 try {
     Write-Host "Sandbox listening on $($sandbox.BaseUri)" -ForegroundColor Cyan
     Connect-HeadshotPro -ApiKey $sandbox.ApiKey -BaseUri $sandbox.BaseUri -PassThru | Format-Table | Out-Host
@@ -13,11 +14,14 @@ try {
     Write-Host 'Credits before:' -ForegroundColor Cyan
     Get-HeadshotCredits | Format-Table | Out-Host
 
-    Write-Host 'A dry run first (-WhatIf):' -ForegroundColor Cyan
-    Import-Csv "$PSScriptRoot/new-hires.csv" | Select-Object -First 2 | New-HeadshotInvite -WhatIf
+    Write-Host 'The organization and its teams:' -ForegroundColor Cyan
+    Get-HeadshotOrganization | Format-Table | Out-Host
 
-    Write-Host 'Inviting the new hires from new-hires.csv:' -ForegroundColor Cyan
-    Import-Csv "$PSScriptRoot/new-hires.csv" | New-HeadshotInvite | Format-Table | Out-Host
+    Write-Host 'A dry run first (-WhatIf):' -ForegroundColor Cyan
+    Import-Csv "$PSScriptRoot/new-hires.csv" | New-HeadshotInvite -Team Marketing -WhatIf
+
+    Write-Host 'Inviting the new hires from new-hires.csv into Marketing:' -ForegroundColor Cyan
+    Import-Csv "$PSScriptRoot/new-hires.csv" | New-HeadshotInvite -Team Marketing | Format-Table | Out-Host
 
     Write-Host 'Running it again with -SkipExisting sends nothing new:' -ForegroundColor Cyan
     Import-Csv "$PSScriptRoot/new-hires.csv" | New-HeadshotInvite -SkipExisting | Measure-Object | Select-Object Count | Format-Table | Out-Host

@@ -52,11 +52,14 @@ Describe 'The module' {
 }
 
 Describe 'Help' {
-    BeforeDiscovery { $commands = (Get-Command -Module HeadshotPro).Name | ForEach-Object { @{ Name = $_ } } }
+    BeforeDiscovery {
+        Import-Module "$PSScriptRoot/../../out/HeadshotPro" -Force
+        $commands = (Get-Command -Module HeadshotPro).Name | ForEach-Object { @{ Name = $_ } }
+    }
 
     It 'has full help, three examples and every parameter for <Name>' -ForEach $commands {
         $help = Get-Help $Name -Full
-        $help.Synopsis | Should -Not -BeLike "*$Name*["  # not the auto-generated syntax line
+        $help.Synopsis | Should -Not -Match ('^\s*' + [regex]::Escape($Name) + '\s+\[')  # not the generated syntax line
         $help.description | Should -Not -BeNullOrEmpty
         @((Get-Help $Name -Examples).examples.example).Count | Should -BeGreaterOrEqual 3
         $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
@@ -76,7 +79,11 @@ Describe 'Organization, teams and completion' {
     BeforeEach { Reset-Sandbox; Connect-Sandbox }
 
     It 'invites into a team given by name and says so in the -WhatIf text, with the balance' {
-        $whatIf = 'ann@contoso.example', 'bob@contoso.example' | New-HeadshotInvite -Team marketing -WhatIf 6>&1 | Out-String
+        $transcript = Join-Path $TestDrive 'whatif.txt'
+        Start-Transcript -Path $transcript
+        'ann@contoso.example', 'bob@contoso.example' | New-HeadshotInvite -Team marketing -WhatIf
+        Stop-Transcript
+        $whatIf = Get-Content $transcript -Raw
         $whatIf | Should -Match 'Invite ann@contoso.example to team Marketing \(reserves 1 credit; 1000 available\)'
         $whatIf | Should -Match 'Invite bob@contoso.example to team Marketing \(reserves 1 credit; 999 available\)'
         (New-HeadshotInvite 'ann@contoso.example' -Team Marketing).TeamId | Should -Be 'team_marketing'
@@ -272,5 +279,45 @@ Describe 'Long runs' {
             Disconnect-HeadshotPro
             $big | Stop-HeadshotSandbox
         }
+    }
+}
+
+Describe 'The package' {
+    It 'installs with Install-PSResource from a file repository into a fresh pwsh, with its commands and help' {
+        $package = Get-ChildItem "$root/out" -Filter 'HeadshotPro.*.nupkg' | Select-Object -First 1
+        $package | Should -Not -BeNullOrEmpty -Because 'build.ps1 Test packages before it tests'
+        $repository = Join-Path $TestDrive 'repository'
+        $null = New-Item -ItemType Directory $repository
+        Copy-Item $package.FullName $repository
+
+        # A fresh pwsh whose home is empty: its user module path and its repository list are in $TestDrive.
+        $home_ = Join-Path $TestDrive 'home'
+        $null = New-Item -ItemType Directory (Join-Path $home_ '.local/share')
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name Local -Uri '$repository' -Trusted
+Install-PSResource HeadshotPro -Repository Local -Scope CurrentUser
+Import-Module HeadshotPro
+(Get-Module HeadshotPro).ModuleBase
+(Get-Command -Module HeadshotPro).Name -join ','
+@((Get-Help New-HeadshotInvite -Examples).examples.example).Count
+"@
+        $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', $script)) { $info.ArgumentList.Add($a) }
+        $info.Environment['HOME'] = $home_
+        foreach ($name in 'PSModulePath', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME') { $null = $info.Environment.Remove($name) }
+        $info.WorkingDirectory = $TestDrive
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $process = [System.Diagnostics.Process]::Start($info)
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $process.WaitForExit(120000) | Should -BeTrue
+        $lines = $stdout.Result -split "`n" | ForEach-Object Trim | Where-Object { $_ }
+        $process.ExitCode | Should -Be 0 -Because $stderr.Result
+
+        $lines[0] | Should -BeLike "$home_*"
+        $lines[1] -split ',' | Sort-Object | Should -Be @((Get-Command -Module HeadshotPro).Name | Sort-Object)
+        [int]$lines[2] | Should -BeGreaterOrEqual 3
     }
 }

@@ -15,75 +15,78 @@ internal sealed partial class ApiEndpoints
 
     private readonly record struct Reply(int Status, object Body, string? Allow = null);
 
+    /// <summary>What a request gets: a status for the journal, and how to send it (or drop the connection).</summary>
+    private readonly record struct Outcome(int Status, Func<HttpContext, Task> Send)
+    {
+        public static readonly Outcome Dropped = new(0, ctx => { ctx.Abort(); return Task.CompletedTask; });
+
+        public static Outcome Reply(int status, object body, string? retryAfter = null, string? allow = null) => new(status, ctx =>
+        {
+            if (retryAfter is not null) ctx.Response.Headers.RetryAfter = retryAfter;
+            if (allow is not null) ctx.Response.Headers.Allow = allow;
+            return Json.Write(ctx, status, body);
+        });
+    }
+
     public async Task HandleAsync(HttpContext ctx)
     {
         string? fault = null;
-        var status = 0;
-        var authorization = ctx.Request.Headers.Authorization.Count > 0 ? "present" : "absent";
+        Outcome outcome;
         try
         {
-            // Counted on arrival, so the state shows requests that are still waiting out the latency.
-            var key = BearerToken(ctx.Request);
-            var rate = _state.CountRequest(key ?? "", DateTime.UtcNow);
-            if (_state.LatencyMs > 0) await Task.Delay(_state.LatencyMs, ctx.RequestAborted).ConfigureAwait(false);
-            if (rate.Enabled)
-            {
-                ctx.Response.Headers["X-RateLimit-Limit"] = rate.Limit.ToString(CultureInfo.InvariantCulture);
-                ctx.Response.Headers["X-RateLimit-Remaining"] = rate.Remaining.ToString(CultureInfo.InvariantCulture);
-                ctx.Response.Headers["X-RateLimit-Reset"] = SandboxState.Iso(rate.Reset);
-            }
-            if (!rate.Allowed)
-            {
-                var seconds = Math.Max(1, (int)Math.Ceiling((rate.Reset - DateTime.UtcNow).TotalSeconds));
-                ctx.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                status = 429;
-                await Json.Write(ctx, status, Json.Error($"Rate limit exceeded: {rate.Limit} requests per window. Retry after {seconds} s.", "RATE_LIMIT_EXCEEDED")).ConfigureAwait(false);
-                return;
-            }
-            if (key is null || !string.Equals(key, _state.ApiKey, StringComparison.Ordinal))
-            {
-                status = 401;
-                await Json.Write(ctx, status, Json.Error("Missing or invalid API key.", "UNAUTHORIZED")).ConfigureAwait(false);
-                return;
-            }
-
-            fault = _state.DrawFault();
-            switch (fault)
-            {
-                case FaultKind.DropBeforeProcessing:
-                    ctx.Abort();
-                    return;
-                case FaultKind.Retry429:
-                    status = 429;
-                    ctx.Response.Headers.RetryAfter = "1";
-                    await Json.Write(ctx, status, Json.Error("Rate limit exceeded (injected fault).", "RATE_LIMIT_EXCEEDED")).ConfigureAwait(false);
-                    return;
-                case FaultKind.Html503:
-                    status = 503;
-                    ctx.Response.StatusCode = status;
-                    ctx.Response.ContentType = "text/html";
-                    await ctx.Response.WriteAsync(HtmlServiceUnavailable).ConfigureAwait(false);
-                    return;
-            }
-
-            var reply = await RouteAsync(ctx).ConfigureAwait(false);
-            if (fault == FaultKind.DropAfterProcessing)
-            {
-                ctx.Abort();
-                return;
-            }
-            status = reply.Status;
-            if (reply.Allow is not null) ctx.Response.Headers.Allow = reply.Allow;
-            await Json.Write(ctx, status, reply.Body).ConfigureAwait(false);
+            (outcome, fault) = await DecideAsync(ctx).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
         {
-            // The client went away while we waited; there is no one to answer.
+            outcome = Outcome.Dropped; // the client went away while we waited
         }
-        finally
+        // Journaled before the client can see the answer, so the journal is in the order clients got their answers.
+        var authorization = ctx.Request.Headers.Authorization.Count > 0 ? "present" : "absent";
+        _state.Record(new JournalEntry(ctx.Request.Method, ctx.Request.PathBase + ctx.Request.Path, outcome.Status, DateTime.UtcNow, authorization, fault));
+        await outcome.Send(ctx).ConfigureAwait(false);
+    }
+
+    private async Task<(Outcome, string? Fault)> DecideAsync(HttpContext ctx)
+    {
+        // Counted on arrival, so the state shows requests that are still waiting out the latency.
+        var key = BearerToken(ctx.Request);
+        var rate = _state.CountRequest(key ?? "", DateTime.UtcNow);
+        if (_state.LatencyMs > 0) await Task.Delay(_state.LatencyMs, ctx.RequestAborted).ConfigureAwait(false);
+        if (rate.Enabled)
         {
-            _state.Record(new JournalEntry(ctx.Request.Method, ctx.Request.PathBase + ctx.Request.Path, status, DateTime.UtcNow, authorization, fault));
+            ctx.Response.Headers["X-RateLimit-Limit"] = rate.Limit.ToString(CultureInfo.InvariantCulture);
+            ctx.Response.Headers["X-RateLimit-Remaining"] = rate.Remaining.ToString(CultureInfo.InvariantCulture);
+            ctx.Response.Headers["X-RateLimit-Reset"] = SandboxState.Iso(rate.Reset);
         }
+        if (!rate.Allowed)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling((rate.Reset - DateTime.UtcNow).TotalSeconds));
+            return (Outcome.Reply(429, Json.Error($"Rate limit exceeded: {rate.Limit} requests per window. Retry after {seconds} s.", "RATE_LIMIT_EXCEEDED"),
+                retryAfter: seconds.ToString(CultureInfo.InvariantCulture)), null);
+        }
+        if (key is null || !string.Equals(key, _state.ApiKey, StringComparison.Ordinal))
+            return (Outcome.Reply(401, Json.Error("Missing or invalid API key.", "UNAUTHORIZED")), null);
+
+        var fault = _state.DrawFault();
+        switch (fault)
+        {
+            case FaultKind.DropBeforeProcessing:
+                return (Outcome.Dropped, fault);
+            case FaultKind.Retry429:
+                return (Outcome.Reply(429, Json.Error("Rate limit exceeded (injected fault).", "RATE_LIMIT_EXCEEDED"), retryAfter: "1"), fault);
+            case FaultKind.Html503:
+                return (new Outcome(503, c =>
+                {
+                    c.Response.StatusCode = 503;
+                    c.Response.ContentType = "text/html";
+                    return c.Response.WriteAsync(HtmlServiceUnavailable);
+                }), fault);
+        }
+
+        var reply = await RouteAsync(ctx).ConfigureAwait(false);
+        return fault == FaultKind.DropAfterProcessing
+            ? (Outcome.Dropped, fault)
+            : (Outcome.Reply(reply.Status, reply.Body, allow: reply.Allow), fault);
     }
 
     private static string? BearerToken(HttpRequest request)

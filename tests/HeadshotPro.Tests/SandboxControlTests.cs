@@ -48,15 +48,30 @@ public class SandboxControlTests
     [Fact]
     public async Task Seeded_faults_repeat_run_after_run()
     {
+        // The sequence as a client sees it, one request at a time, each on a new connection (HttpClient silently
+        // resends a request whose pooled connection was dropped, which would add draws).
         async Task<string> RunAsync()
         {
             await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { FaultRate = 0.5, FaultSeed = 7 });
+            using var http = new HttpClient { BaseAddress = sandbox.ApiBaseUri };
+            http.DefaultRequestHeaders.Authorization = new("Bearer", TestSandbox.Key);
+            http.DefaultRequestHeaders.ConnectionClose = true;
+            var seen = new List<string>();
             for (var i = 0; i < 40; i++)
             {
-                try { await sandbox.SendAsync(HttpMethod.Get, "organization/credits"); }
-                catch (HttpRequestException) { }
+                var email = $"user{i}@corp.example";
+                try
+                {
+                    var (status, _, _) = await sandbox.SendAsync(HttpMethod.Post, "organization/invite", new { email }, http);
+                    seen.Add(status switch { 200 => "-", 429 => FaultKind.Retry429, 503 => FaultKind.Html503, _ => status.ToString() });
+                }
+                catch (HttpRequestException)
+                {
+                    var created = sandbox.Server.State.ListInvites().Any(x => x.Email == email);
+                    seen.Add(created ? FaultKind.DropAfterProcessing : FaultKind.DropBeforeProcessing);
+                }
             }
-            return string.Join(",", (await sandbox.JournalAsync()).Select(e => (string?)e!["fault"] ?? "-"));
+            return string.Join(",", seen);
         }
 
         var first = await RunAsync();

@@ -53,37 +53,41 @@ namespace HeadshotPro.Commands
             var key = Environment.GetEnvironmentVariable(EnvApiKey);
             if (string.IsNullOrWhiteSpace(key))
             {
-                ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException("Not connected to HeadshotPro. Run Connect-HeadshotPro, or set $env:HEADSHOTPRO_API_KEY (and optionally $env:HEADSHOTPRO_BASE_URI)."),
-                    "NotConnected", ErrorCategory.ConnectionError, null)
-                {
-                    ErrorDetails = new ErrorDetails("Not connected to HeadshotPro.")
-                    {
-                        RecommendedAction = "Run Connect-HeadshotPro -ApiKey (Read-Host -AsSecureString 'API key'), or set $env:HEADSHOTPRO_API_KEY.",
-                    },
-                });
+                const string message = "Not connected to HeadshotPro. Run Connect-HeadshotPro, or set $env:HEADSHOTPRO_API_KEY (and optionally $env:HEADSHOTPRO_BASE_URI).";
+                ThrowTerminatingError(ErrorRecords.Make(new InvalidOperationException(message), "NotConnected", ErrorCategory.ConnectionError, null, message,
+                    "Run Connect-HeadshotPro -ApiKey (Read-Host -AsSecureString 'API key'), or set $env:HEADSHOTPRO_API_KEY."));
             }
-            var uriText = Environment.GetEnvironmentVariable(EnvBaseUri);
-            var fingerprint = (uriText ?? "") + "\n" + key!.Trim();
+            key = key!.Trim();
+            var uriText = Environment.GetEnvironmentVariable(EnvBaseUri)?.Trim();
+            var fingerprint = Fingerprint(uriText + "\n" + key);
             if (current != null && current.EnvironmentFingerprint == fingerprint) return current;
 
-            Uri? baseUri = ClientSettings.DefaultBaseUri;
-            if (!string.IsNullOrWhiteSpace(uriText))
+            var baseUri = ClientSettings.DefaultBaseUri;
+            if (!string.IsNullOrEmpty(uriText))
             {
-                string? problem;
-                baseUri = Uri.TryCreate(uriText!.Trim(), UriKind.Absolute, out var parsed)
-                    ? BaseUriRules.Check(parsed, out problem)
-                    : null;
-                if (baseUri == null)
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"$env:{EnvBaseUri} is not a usable base URI: '{uriText}'. Give one like {ClientSettings.DefaultBaseUri}."),
-                        "InvalidBaseUri", ErrorCategory.InvalidArgument, uriText));
+                string? problem = $"'{uriText}' is not an absolute URI.";
+                var checkedUri = Uri.TryCreate(uriText, UriKind.Absolute, out var parsed) ? BaseUriRules.Check(parsed, out problem) : null;
+                if (checkedUri == null)
+                {
+                    var message = $"$env:{EnvBaseUri} is not a usable base URI: {problem}";
+                    ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(message), "InvalidBaseUri", ErrorCategory.InvalidArgument, uriText, message,
+                        $"Set it to the API's base, like {ClientSettings.DefaultBaseUri}, or remove it."));
+                }
+                baseUri = checkedUri!;
             }
-            var session = new HeadshotProSession(new HeadshotProClient(new ClientSettings(baseUri!, key.Trim())), "Environment")
+            var session = new HeadshotProSession(new HeadshotProClient(new ClientSettings(baseUri, key)), "Environment")
             {
                 EnvironmentFingerprint = fingerprint,
             };
             SessionStore.Set(runspace, session);
             return session;
+        }
+
+        /// <summary>Tells whether the environment variables changed, without keeping the key a second time.</summary>
+        private static string Fingerprint(string text)
+        {
+            using (var sha = System.Security.Cryptography.SHA256.Create())
+                return Convert.ToBase64String(sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(text)));
         }
 
         /// <summary>Runs one client call, writing its verbose lines; Ctrl+C stops it. Resolve <see cref="Session"/> before: the call runs on a worker thread.</summary>

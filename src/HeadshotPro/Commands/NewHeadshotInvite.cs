@@ -20,6 +20,8 @@ namespace HeadshotPro.Commands
         private volatile bool _outOfCredits;
         private int _created;
         private RequestOptions _inviteRequests = null!;
+        private Team? _team;
+        private int? _projectedCredits;
 
         /// <summary>Addresses, or objects carrying one (Email, Mail, EmailAddress, PrimarySmtpAddress or UserPrincipalName).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -53,9 +55,6 @@ namespace HeadshotPro.Commands
             if (ParameterSetName == ByTeamNameSet) ResolveTeam();
             _projectedCredits = Session.LastKnownCredits;
         }
-
-        private Team? _team;
-        private int? _projectedCredits;
 
         private void ResolveTeam()
         {

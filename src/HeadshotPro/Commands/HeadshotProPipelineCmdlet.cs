@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
@@ -17,6 +18,7 @@ namespace HeadshotPro.Commands
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
 
         private readonly BlockingCollection<Completion> _done = new BlockingCollection<Completion>();
+        private readonly HashSet<string> _addresses = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private int _inFlight;
         private int _succeeded;
         private int _failed;
@@ -87,6 +89,30 @@ namespace HeadshotPro.Commands
             while (_done.TryTake(out var finished)) Emit(finished);
             FlushVerbose();
             UpdateProgress(force: false);
+        }
+
+        /// <summary>
+        /// The address in one input, or null after writing why there is none: not an address, no address property,
+        /// or an address this command already took (each address is sent once per run).
+        /// </summary>
+        protected string? AcceptAddress(object? input, string sentOnce)
+        {
+            var address = InputAddress.Resolve(input, out var invalid);
+            if (address == null)
+            {
+                CountLocal(false);
+                WriteError(invalid!);
+                return null;
+            }
+            if (!_addresses.Add(address))
+            {
+                CountLocal(false);
+                var message = $"{address} appears more than once in the input; {sentOnce}.";
+                WriteError(ErrorRecords.Make(new ArgumentException(message), "DuplicateInput", ErrorCategory.InvalidArgument, address, message,
+                    "Nothing to do; remove the repeat from the input to silence this error."));
+                return null;
+            }
+            return address;
         }
 
         /// <summary>A result that needs no request (an existing invite, a local error) counts in progress too.</summary>

@@ -15,7 +15,6 @@ namespace HeadshotPro.Commands
         private const string ByTeamIdSet = "ByTeamId";
         private const string ByTeamNameSet = "ByTeamName";
 
-        private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private Dictionary<string, Invite>? _existing;
         private volatile bool _outOfCredits;
         private int _created;
@@ -81,21 +80,8 @@ namespace HeadshotPro.Commands
             var client = Session.Client;
             foreach (var input in Email)
             {
-                var address = InputAddress.Resolve(input, out var invalid);
-                if (address == null)
-                {
-                    CountLocal(false);
-                    WriteError(invalid!);
-                    continue;
-                }
-                if (!_seen.Add(address))
-                {
-                    CountLocal(false);
-                    var message = $"{address} appears more than once in the input; it was sent once.";
-                    WriteError(ErrorRecords.Make(new ArgumentException(message), "DuplicateInput", ErrorCategory.InvalidArgument, address, message,
-                        "Nothing to do; remove the repeat from the input to silence this error."));
-                    continue;
-                }
+                var address = AcceptAddress(input, "it was sent once");
+                if (address == null) continue;
                 if (SkipExisting && ExistingInvites().TryGetValue(address, out var existing))
                 {
                     CountLocal(true);

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using HeadshotPro.Client;
 
@@ -9,8 +8,6 @@ namespace HeadshotPro.Commands
     [OutputType(typeof(Invite))]
     public sealed class RevokeHeadshotInvite : HeadshotProPipelineCmdlet
     {
-        private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-
         /// <summary>Addresses, or objects carrying one (invites, AD or Entra ID users, CSV rows).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Mail", "EmailAddress", "PrimarySmtpAddress", "UserPrincipalName")]
@@ -39,21 +36,8 @@ namespace HeadshotPro.Commands
             var client = Session.Client;
             foreach (var input in Email)
             {
-                var address = InputAddress.Resolve(input, out var invalid);
-                if (address == null)
-                {
-                    CountLocal(false);
-                    WriteError(invalid!);
-                    continue;
-                }
-                if (!_seen.Add(address))
-                {
-                    CountLocal(false);
-                    var message = $"{address} appears more than once in the input; its invite was revoked once.";
-                    WriteError(ErrorRecords.Make(new ArgumentException(message), "DuplicateInput", ErrorCategory.InvalidArgument, address, message,
-                        "Nothing to do; remove the repeat from the input to silence this error."));
-                    continue;
-                }
+                var address = AcceptAddress(input, "its invite was revoked once");
+                if (address == null) continue;
                 var confirmed = Force && !MyInvocation.BoundParameters.ContainsKey("WhatIf")
                     || ShouldProcess(address, "Revoke the HeadshotPro invite (frees its credit if unused)");
                 if (!confirmed) continue;

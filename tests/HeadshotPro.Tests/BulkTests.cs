@@ -88,4 +88,32 @@ public class BulkTests
         Assert.Equal(PSInvocationState.Stopped, shell.InvocationStateInfo.State);
         Assert.Empty(sandbox.Server.State.ListInvites());
     }
+
+    [Fact]
+    public async Task An_interactive_host_sees_progress_with_a_percentage_and_the_rate_limit_wait_and_others_see_none()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 5, RateWindowSeconds = 2 });
+        const string Run = "New-HeadshotInvite -Email (1..12 | ForEach-Object { \"user$_@corp.example\" })";
+
+        var console = new RecordingHost("ConsoleHost");
+        using (var host = new PowerShellHost(console))
+        {
+            host.Connect(sandbox);
+            Assert.Equal(12, host.Run(Run).Output.Count);
+        }
+        var progress = console.Progress;
+        Assert.Contains(progress, p => System.Text.RegularExpressions.Regex.IsMatch(p.StatusDescription, @"^\d+ done, \d+ in flight, \d+ failed"));
+        Assert.Contains(progress, p => p.StatusDescription.Contains("waiting for the rate limit (") && p.StatusDescription.Contains(" s left)"));
+        Assert.Contains(progress, p => p.PercentComplete is > 0 and <= 100);
+        Assert.Equal(ProgressRecordType.Completed, progress[^1].RecordType);
+
+        await sandbox.Control.PostAsync("reset", null);
+        var automation = new RecordingHost("Default Host");
+        using (var host = new PowerShellHost(automation))
+        {
+            host.Connect(sandbox);
+            Assert.Equal(12, host.Run(Run).Output.Count);
+        }
+        Assert.Empty(automation.Progress);
+    }
 }

@@ -17,11 +17,11 @@ public sealed class PowerShellHost : IDisposable
         ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
     }
 
-    public PowerShellHost()
+    public PowerShellHost(System.Management.Automation.Host.PSHost? host = null)
     {
         var state = InitialSessionState.CreateDefault2();
         state.ImportPSModule(typeof(Invite).Assembly.Location);
-        _runspace = RunspaceFactory.CreateRunspace(state);
+        _runspace = host is null ? RunspaceFactory.CreateRunspace(state) : RunspaceFactory.CreateRunspace(host, state);
         _runspace.Open();
     }
 

@@ -223,6 +223,21 @@ Describe 'Connecting' {
         (Get-SandboxState).counters.requests | Should -Be 1
     }
 
+    It 'never prompts for the key in a non-interactive host' {
+        $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', "Import-Module '$root/out/HeadshotPro'; Connect-HeadshotPro")) { $info.ArgumentList.Add($a) }
+        $info.RedirectStandardInput = $true
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $process = [System.Diagnostics.Process]::Start($info)
+        $process.StandardInput.Close()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $null = $process.StandardOutput.ReadToEndAsync()
+        $process.WaitForExit(60000) | Should -BeTrue
+        $process.ExitCode | Should -Not -Be 0
+        $stderr.Result | Should -Match 'missing mandatory parameters: ApiKey'
+    }
+
     It 'says how to connect when there is nothing to connect with' {
         { Get-HeadshotCredits } | Should -Throw -ErrorId 'NotConnected*' -ExpectedMessage '*Connect-HeadshotPro*'
     }

@@ -26,6 +26,7 @@ namespace HeadshotPro.Client
         public const int MostConcurrentRequests = 32;
         private static readonly TimeSpan BackoffBase = TimeSpan.FromSeconds(1);
         private static readonly TimeSpan BackoffCap = TimeSpan.FromSeconds(30);
+        private static readonly TimeSpan MinimumRateLimitWait = TimeSpan.FromMilliseconds(250);
         private static readonly HttpMethod Post = HttpMethod.Post;
         private static readonly HttpMethod Get = HttpMethod.Get;
 
@@ -270,7 +271,7 @@ namespace HeadshotPro.Client
 
                     if (error.Kind == ApiErrorKind.RateLimitRetriesExhausted)
                     {
-                        var delay = RetryAfter(response!) ?? UntilReset() ?? Backoff(1);
+                        var delay = Max(RetryAfter(response!) ?? UntilReset() ?? Backoff(1), MinimumRateLimitWait);
                         if (delay > waitBudget)
                             throw new HeadshotProApiException(ApiErrorKind.RateLimitRetriesExhausted,
                                 $"{error.Message} Still rate limited after waiting {(maxRetryWait - waitBudget).TotalSeconds:0} s; the next wait ({delay.TotalSeconds:0} s) would pass -MaxRetryWaitSec ({maxRetryWait.TotalSeconds:0} s).",
@@ -290,6 +291,8 @@ namespace HeadshotPro.Client
                 }
             }
         }
+
+        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
         private static bool IsTransient(HeadshotProApiException e) =>
             e.Kind == ApiErrorKind.TimedOut || e.Kind == ApiErrorKind.ConnectionFailed ||

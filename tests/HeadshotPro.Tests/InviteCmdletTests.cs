@@ -28,7 +28,8 @@ public class InviteCmdletTests
             $mgUser = [pscustomobject]@{ Id = '1'; DisplayName = 'Bob'; Mail = 'bob@corp.example'; UserPrincipalName = 'bob.upn@corp.example' }
             $exchange = [pscustomobject]@{ PrimarySmtpAddress = 'cy@corp.example'; UserPrincipalName = 'cy.upn@corp.example' }
             $csv = "Name,Email`nDee,dee@corp.example" | ConvertFrom-Csv
-            $upnOnly = [pscustomobject]@{ UserPrincipalName = 'eve@corp.example' }
+            $upnOnly = [pscustomobject]@{ SamAccountName = 'eve'; UserPrincipalName = 'eve@corp.example'; mail = $null }
+            $upnOnly.PSObject.TypeNames.Insert(0, 'Microsoft.ActiveDirectory.Management.ADUser')
             $adUser, $mgUser, $exchange, $csv, $upnOnly, '  fay@corp.example  ' | New-HeadshotInvite
             """);
         Assert.Empty(result.Errors);
@@ -61,12 +62,14 @@ public class InviteCmdletTests
         await using var _ = sandbox;
         using var __ = host;
         var result = host.Run("""
-            $adUser = [pscustomobject]@{ SamAccountName = 'ann'; UserPrincipalName = $null; DistinguishedName = 'CN=Ann,DC=corp' }
+            # Get-ADUser without -Properties mail: no mail property, though UserPrincipalName is there.
+            $adUser = [pscustomobject]@{ SamAccountName = 'ann'; UserPrincipalName = 'ann@corp.local'; DistinguishedName = 'CN=Ann,DC=corp' }
             $adUser.PSObject.TypeNames.Insert(0, 'Microsoft.ActiveDirectory.Management.ADUser')
             'not-an-address', $adUser, [pscustomobject]@{ Name = 'Gus' }, 'ok@corp.example' | New-HeadshotInvite
             """);
         Assert.Equal("ok@corp.example", ((Invite)Assert.Single(result.Output).BaseObject).Email);
         Assert.Equal(new[] { "InvalidEmailAddress", "AddressPropertyMissing", "AddressPropertyMissing" }, result.ErrorIds);
+        Assert.Contains("(ann)", result.Errors[1].ErrorDetails.Message);
         Assert.Equal("not-an-address", result.Errors[0].TargetObject);
         Assert.Equal(ErrorCategory.InvalidArgument, result.Errors[0].CategoryInfo.Category);
         Assert.Contains("Get-ADUser", result.Errors[1].ErrorDetails.Message);

@@ -8,7 +8,8 @@ namespace HeadshotPro.Commands
     /// <summary>
     /// Finds the address in whatever was piped in: a string, or the first non-empty of the properties
     /// Email, Mail, EmailAddress, PrimarySmtpAddress, UserPrincipalName (in that order) — so Import-Csv rows,
-    /// Get-ADUser, Get-MgUser, Exchange recipients and invites all work.
+    /// Get-ADUser, Get-MgUser, Exchange recipients and invites all work. A Get-ADUser object that was fetched without
+    /// its mail attribute is refused rather than invited at its UserPrincipalName, which is often not a mailbox.
     /// </summary>
     internal static class InputAddress
     {
@@ -20,6 +21,11 @@ namespace HeadshotPro.Commands
             error = null;
             var value = input is PSObject ps ? ps.BaseObject : input;
             string? found = value as string;
+            if (found == null && value != null && IsADUser(input!) && PSObject.AsPSObject(input).Properties["mail"] == null)
+            {
+                error = NoAddress(input!);
+                return null;
+            }
             if (found == null && value != null)
             {
                 foreach (var name in PropertyNames)
@@ -64,16 +70,29 @@ namespace HeadshotPro.Commands
             ErrorRecords.Make(new System.ArgumentException(message), "InvalidEmailAddress", ErrorCategory.InvalidArgument, target, message,
                 "Correct the address and run the command again for it.");
 
+        private static bool IsADUser(object input) =>
+            PSObject.AsPSObject(input).TypeNames.Any(t => t.EndsWith(".ADUser", System.StringComparison.Ordinal));
+
         private static ErrorRecord NoAddress(object input)
         {
             var ps = PSObject.AsPSObject(input);
             var typeName = ps.TypeNames.FirstOrDefault() ?? input.GetType().FullName;
-            var message = $"The input object of type {typeName} has no email address in any of the properties {string.Join(", ", PropertyNames)}, so nothing was sent for it.";
-            var next = "Pipe objects with one of those properties, or pass -Email addresses.";
-            if (ps.TypeNames.Any(t => t.EndsWith("ADUser", System.StringComparison.Ordinal)) || ps.Properties["SamAccountName"] != null)
+            string message, next;
+            if (IsADUser(input) && ps.Properties["mail"] == null)
             {
                 next = "Get-ADUser returns the mail attribute only when asked: use Get-ADUser ... -Properties mail.";
-                message += " " + next;
+                message = $"The input object of type {typeName} ({ps.Properties["SamAccountName"]?.Value ?? ps.Properties["Name"]?.Value}) has no mail property, " +
+                    $"so nothing was sent for it (its UserPrincipalName is not assumed to be a mailbox). {next}";
+            }
+            else
+            {
+                next = "Pipe objects with one of those properties, or pass -Email addresses.";
+                message = $"The input object of type {typeName} has no email address in any of the properties {string.Join(", ", PropertyNames)}, so nothing was sent for it.";
+                if (ps.Properties["SamAccountName"] != null)
+                {
+                    next = "For Get-ADUser output, ask for the mail attribute: Get-ADUser ... -Properties mail.";
+                    message += " " + next;
+                }
             }
             return ErrorRecords.Make(new System.ArgumentException(message), "AddressPropertyMissing", ErrorCategory.InvalidArgument, input, message, next);
         }

@@ -186,6 +186,15 @@ public class ClientTests
         Assert.DoesNotContain(TestSandbox.Key, e.ToString());
     }
 
+    [Fact]
+    public void Reset_headers_are_read_as_ISO_8601_Unix_seconds_or_seconds_from_now()
+    {
+        Assert.Equal(new DateTime(2026, 11, 28, 10, 30, 0, 500, DateTimeKind.Utc), RateLimitPacer.ParseReset("2026-11-28T10:30:00.500Z"));
+        Assert.Equal(new DateTime(2026, 11, 28, 10, 30, 0, DateTimeKind.Utc), RateLimitPacer.ParseReset("1795861800"));
+        Assert.InRange(RateLimitPacer.ParseReset("30")!.Value - DateTime.UtcNow, TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(31));
+        Assert.Null(RateLimitPacer.ParseReset("soon"));
+    }
+
     [Theory]
     [InlineData("https://server.headshotpro.com/api/v1", "https://server.headshotpro.com/api/v1/")]
     [InlineData("http://127.0.0.1:5080/api/v1/", "http://127.0.0.1:5080/api/v1/")]

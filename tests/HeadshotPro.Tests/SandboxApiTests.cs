@@ -119,6 +119,18 @@ public class SandboxApiTests
     }
 
     [Fact]
+    public async Task The_api_key_option_replaces_the_default_key()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { ApiKey = "hsp_custom_key_42" });
+        var (status, _, _) = await sandbox.SendAsync(HttpMethod.Get, "organization/credits");
+        Assert.Equal(401, status);
+        using var custom = new HttpClient { BaseAddress = sandbox.ApiBaseUri };
+        custom.DefaultRequestHeaders.Authorization = new("Bearer", "hsp_custom_key_42");
+        Assert.Equal(200, (await sandbox.SendAsync(HttpMethod.Get, "organization/credits", client: custom)).Status);
+        Assert.Equal(SandboxOptions.Parse(new[] { "--api-key", "k1", "--credits=5" }), new SandboxOptions { ApiKey = "k1", Credits = 5 });
+    }
+
+    [Fact]
     public async Task Bad_bodies_are_INVALID_REQUEST_and_bad_addresses_INVALID_EMAIL()
     {
         await using var sandbox = await TestSandbox.StartAsync();

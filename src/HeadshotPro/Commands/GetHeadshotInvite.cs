@@ -36,11 +36,7 @@ namespace HeadshotPro.Commands
 
         protected override string Describe(object target) => "Reading invite " + target;
 
-        protected override void BeginProcessing()
-        {
-            base.BeginProcessing();
-            if (ParameterSetName == ByIdSet && !MyInvocation.ExpectingInput && Id != null) Total = Id.Length;
-        }
+        protected override System.Collections.ICollection? GivenItems => ParameterSetName == ByIdSet ? Id : null;
 
         protected override void ProcessRecord()
         {

@@ -38,8 +38,10 @@ namespace HeadshotPro.Commands
         private protected override TimeSpan? MaxRetryWait =>
             MyInvocation.BoundParameters.ContainsKey(nameof(MaxRetryWaitSec)) ? TimeSpan.FromSeconds(MaxRetryWaitSec) : (TimeSpan?)null;
 
-        /// <summary>How many items the command will handle, when known in advance (an array given to the parameter).</summary>
-        protected int? Total { get; set; }
+        /// <summary>The items given as a parameter value, or null; when they came that way, their count is known in advance.</summary>
+        protected abstract System.Collections.ICollection? GivenItems { get; }
+
+        private int? _total;
 
         protected abstract string Activity { get; }
 
@@ -62,6 +64,7 @@ namespace HeadshotPro.Commands
 
         protected override void BeginProcessing()
         {
+            if (!MyInvocation.ExpectingInput && GivenItems != null) _total = GivenItems.Count;
             _showProgress = Host.Name == "ConsoleHost" && Environment.UserInteractive &&
                 !Environment.GetCommandLineArgs().Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase));
         }
@@ -181,7 +184,7 @@ namespace HeadshotPro.Commands
             var wait = WaitingUntil - now;
             if (wait > TimeSpan.Zero) status += string.Format(CultureInfo.CurrentCulture, ", waiting for the rate limit ({0:0} s left)", Math.Ceiling(wait.TotalSeconds));
             var record = new ProgressRecord(ActivityId, Activity, status);
-            if (Total is int total && total > 0) record.PercentComplete = Math.Min(100, finished * 100 / total);
+            if (_total is int total && total > 0) record.PercentComplete = Math.Min(100, finished * 100 / total);
             WriteProgress(record);
         }
     }

@@ -46,10 +46,11 @@ namespace HeadshotPro.Commands
 
         protected override string Describe(object target) => "Inviting " + target;
 
+        protected override System.Collections.ICollection? GivenItems => Email;
+
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            if (!MyInvocation.ExpectingInput && Email != null) Total = Email.Length;
             _inviteRequests = Requests.WithVeto(() => _outOfCredits ? OutOfCredits() : null);
             if (ParameterSetName == ByTeamNameSet) ResolveTeam();
             _projectedCredits = Session.LastKnownCredits;

@@ -25,11 +25,7 @@ namespace HeadshotPro.Commands
 
         protected override string Describe(object target) => "Revoking the invite of " + target;
 
-        protected override void BeginProcessing()
-        {
-            base.BeginProcessing();
-            if (!MyInvocation.ExpectingInput && Email != null) Total = Email.Length;
-        }
+        protected override System.Collections.ICollection? GivenItems => Email;
 
         protected override void ProcessRecord()
         {

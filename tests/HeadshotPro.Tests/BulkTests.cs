@@ -48,7 +48,7 @@ public class BulkTests
         Assert.Empty(result.Errors);
         Assert.Equal(200, result.Output.Count);
         // 201 requests (with Connect's) at 60 per 5 s: four windows, the last opening 15 s after the first.
-        Assert.InRange(watch.Elapsed.TotalSeconds, 13, 15 * 1.15);
+        Assert.InRange(watch.Elapsed.TotalSeconds, 13, 30); // a guard against lost pacing or a hang; figures are in bench/
         Assert.True((long)(await sandbox.StateAsync())["counters"]!["rateLimited"]! <= 4);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using HeadshotPro.Client;
+using HeadshotPro.Client.Transport;
 using HeadshotPro.Sandbox;
 
 namespace HeadshotPro.Tests;
@@ -187,12 +188,36 @@ public class ClientTests
     }
 
     [Fact]
-    public void Reset_headers_are_read_as_ISO_8601_Unix_seconds_or_seconds_from_now()
+    public void Reset_headers_are_read_as_ISO_8601_Unix_seconds_or_milliseconds_or_seconds_from_the_answer_and_never_throw()
     {
-        Assert.Equal(new DateTime(2026, 11, 28, 10, 30, 0, 500, DateTimeKind.Utc), RateLimitPacer.ParseReset("2026-11-28T10:30:00.500Z"));
-        Assert.Equal(new DateTime(2026, 11, 28, 10, 30, 0, DateTimeKind.Utc), RateLimitPacer.ParseReset("1795861800"));
-        Assert.InRange(RateLimitPacer.ParseReset("30")!.Value - DateTime.UtcNow, TimeSpan.FromSeconds(29), TimeSpan.FromSeconds(31));
-        Assert.Null(RateLimitPacer.ParseReset("soon"));
+        var received = new DateTime(2026, 11, 28, 10, 29, 0, DateTimeKind.Utc);
+        DateTime? Parse(string value) => RateLimitPacer.ParseReset(value, received);
+        Assert.Equal(new DateTime(2026, 11, 28, 10, 30, 0, 500, DateTimeKind.Utc), Parse("2026-11-28T10:30:00.500Z"));
+        Assert.Equal(new DateTime(2026, 11, 28, 10, 30, 0, DateTimeKind.Utc), Parse("1795861800"));
+        Assert.Equal(new DateTime(2026, 11, 28, 10, 30, 0, 250, DateTimeKind.Utc), Parse("1795861800250"));
+        Assert.Equal(received.AddSeconds(30), Parse("30"));
+        Assert.Equal(new DateTime(2026, 11, 28, 10, 30, 0, DateTimeKind.Utc), Parse("2026-11-28T10:29:30Z, 2026-11-28T10:30:00Z"));
+        foreach (var odd in new[] { "soon", "", "1e300", "-1e300", "Infinity", "-Infinity", "NaN", "-5", "99999999999999999999", "1e12345", ",", "0x10" })
+            Assert.Null(Parse(odd));
+    }
+
+    [Fact]
+    public void Server_times_become_local_instants_through_the_Date_header_bounds()
+    {
+        var clock = new ServerClock();
+        var sent = new DateTime(2026, 11, 28, 10, 0, 0, DateTimeKind.Utc);
+        // The server is 90 s ahead; its Date has whole seconds and the answer took 200 ms.
+        clock.Observe(new DateTimeOffset(sent.AddSeconds(90.1), TimeSpan.Zero).AddTicks(-(sent.AddSeconds(90.1).Ticks % TimeSpan.TicksPerSecond)), sent, sent.AddMilliseconds(200));
+        var reset = sent.AddSeconds(90 + 4);
+        var local = clock.ToLocalLatest(reset);
+        Assert.InRange(local - sent.AddSeconds(4), TimeSpan.Zero, TimeSpan.FromSeconds(1.3));
+        Assert.InRange(clock.ToServerEarliest(sent) - sent, TimeSpan.FromSeconds(88.7), TimeSpan.FromSeconds(90));
+        // A later answer whose Date ticked over just before it was stamped narrows the bounds.
+        clock.Observe(new DateTimeOffset(sent.AddSeconds(92), TimeSpan.Zero), sent.AddSeconds(2), sent.AddSeconds(2.01));
+        Assert.InRange(clock.ToLocalLatest(reset) - sent.AddSeconds(4), TimeSpan.Zero, TimeSpan.FromSeconds(0.05));
+        // The server's clock was set back: the bounds start over from the newest answer.
+        clock.Observe(new DateTimeOffset(sent.AddSeconds(3), TimeSpan.Zero), sent.AddSeconds(3), sent.AddSeconds(3.01));
+        Assert.InRange(clock.ToServerEarliest(sent.AddSeconds(3)) - sent.AddSeconds(3), TimeSpan.FromSeconds(-0.02), TimeSpan.Zero);
     }
 
     [Theory]

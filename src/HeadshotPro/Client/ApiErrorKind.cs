@@ -17,5 +17,9 @@ namespace HeadshotPro.Client
         ConnectionFailed,
         TimedOut,
         UnexpectedResponse,
+        Redirected,
+        ProxyAuthenticationRequired,
+        TlsFailed,
+        HostNotFound,
     }
 }

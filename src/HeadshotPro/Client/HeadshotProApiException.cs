@@ -26,7 +26,25 @@ namespace HeadshotPro.Client
         /// <summary>The server's own words (or the start of a non-JSON body).</summary>
         public string? ServerMessage { get; }
 
-        /// <summary>True when an earlier attempt of this request may have been processed (timeout, dropped connection, 5xx).</summary>
+        /// <summary>True when an attempt before the last may have been processed (timeout, dropped connection, 5xx).</summary>
         public bool AfterUncertainAttempt { get; internal set; }
+
+        /// <summary>True when any attempt, the last included, may have been processed.</summary>
+        public bool MayHaveBeenProcessed { get; internal set; }
+
+        /// <summary>True when the server may have done what was asked although this failed: the caller cannot tell.</summary>
+        public bool OutcomeUnknown { get; internal set; }
+
+        /// <summary>When the first attempt was sent (local UTC).</summary>
+        internal DateTime FirstAttemptUtc { get; set; }
+
+        internal HeadshotProApiException Rephrased(string message, bool outcomeUnknown = false) =>
+            new HeadshotProApiException(Kind, message, StatusCode, Code, ServerMessage, InnerException)
+            {
+                AfterUncertainAttempt = AfterUncertainAttempt,
+                MayHaveBeenProcessed = MayHaveBeenProcessed,
+                OutcomeUnknown = outcomeUnknown || OutcomeUnknown,
+                FirstAttemptUtc = FirstAttemptUtc,
+            };
     }
 }

@@ -13,13 +13,21 @@ namespace HeadshotPro.Client
 
         /// <summary>
         /// Asked before each attempt that cannot have reached the server yet; an exception it returns is thrown instead
-        /// of sending (New-HeadshotInvite stops sending once credits run out).
+        /// of sending (New-HeadshotInvite stops sending once credits run out, and every command once it is stopped).
         /// </summary>
         public Func<Exception?>? Veto { get; private set; }
 
-        public RequestOptions WithVeto(Func<Exception?> veto) => new RequestOptions { Observer = Observer, MaxRetryWait = MaxRetryWait, Veto = veto };
+        /// <summary>Called just before each attempt goes on the wire.</summary>
+        public Action? Sent { get; private set; }
+
+        public RequestOptions WithVeto(Func<Exception?>? veto) => Copy(veto, Sent);
 
         /// <summary>The same options for a request that must go regardless, such as looking up an invite that was created.</summary>
-        public RequestOptions WithoutVeto() => new RequestOptions { Observer = Observer, MaxRetryWait = MaxRetryWait };
+        public RequestOptions WithoutVeto() => Copy(null, Sent);
+
+        public RequestOptions WithSent(Action? sent) => Copy(Veto, sent);
+
+        private RequestOptions Copy(Func<Exception?>? veto, Action? sent) =>
+            new RequestOptions { Observer = Observer, MaxRetryWait = MaxRetryWait, Veto = veto, Sent = sent };
     }
 }

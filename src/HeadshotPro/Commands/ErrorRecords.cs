@@ -12,6 +12,7 @@ namespace HeadshotPro.Commands
             if (error is HeadshotProApiException api)
             {
                 var (id, category, next) = Describe(api);
+                if (api.OutcomeUnknown) next = "The request may have been carried out. Run the same command again with -SkipExisting (New-HeadshotInvite) or check with Get-HeadshotInvite before acting.";
                 return Make(api, id, category, target, $"{action} failed: {api.Message}", next);
             }
             return Make(error, "UnexpectedError", ErrorCategory.NotSpecified, target, $"{action} failed: {error.Message}", null);
@@ -61,6 +62,17 @@ namespace HeadshotPro.Commands
                 case ApiErrorKind.TimedOut:
                     return ("RequestTimedOut", ErrorCategory.OperationTimeout,
                         $"No answer in time after {HeadshotProClient.MaxAttempts} attempts. Run again later, or raise Connect-HeadshotPro -TimeoutSec.");
+                case ApiErrorKind.Redirected:
+                    return ("ApiRedirected", ErrorCategory.ConnectionError,
+                        "Check -BaseUri (HeadshotPro's is " + ClientSettings.DefaultBaseUri + "); a proxy or captive portal may be answering instead of HeadshotPro.");
+                case ApiErrorKind.ProxyAuthenticationRequired:
+                    return ("ProxyAuthenticationRequired", ErrorCategory.AuthenticationError,
+                        "The proxy wants credentials: Connect-HeadshotPro -ProxyUseDefaultCredentials (Windows sign-in) or -ProxyCredential.");
+                case ApiErrorKind.TlsFailed:
+                    return ("TlsConnectionFailed", ErrorCategory.SecurityError,
+                        "Check that the address is HeadshotPro's and that this computer trusts its certificate (a proxy that inspects TLS needs its root certificate installed).");
+                case ApiErrorKind.HostNotFound:
+                    return ("HostNotFound", ErrorCategory.ConnectionError, "Check the host name in -BaseUri (or -Proxy) and this computer's DNS.");
                 default:
                     return ("UnexpectedResponse", ErrorCategory.InvalidResult, "HeadshotPro answered in an unexpected way; run again, and report it if it persists.");
             }

@@ -1,0 +1,60 @@
+using System;
+
+namespace HeadshotPro.Client.Transport
+{
+    /// <summary>
+    /// How far the server's clock is from ours, learned from the <c>Date</c> header of each answer. A Date has whole
+    /// seconds and was stamped between sending and receiving, so each answer bounds the offset:
+    /// <c>Date − received ≤ offset &lt; Date + 1 s − sent</c>. The bounds tighten with every answer; a pair that no longer
+    /// overlaps (the server's clock was set) starts over from the newest answer.
+    /// </summary>
+    internal sealed class ServerClock
+    {
+        private static readonly TimeSpan DateResolution = TimeSpan.FromSeconds(1);
+
+        private readonly object _gate = new object();
+        private TimeSpan? _lower;
+        private TimeSpan? _upper;
+
+        public void Observe(DateTimeOffset? date, DateTime sentUtc, DateTime receivedUtc)
+        {
+            if (date == null) return;
+            var lower = date.Value.UtcDateTime - receivedUtc;
+            var upper = date.Value.UtcDateTime + DateResolution - sentUtc;
+            lock (_gate)
+            {
+                if (_lower == null || _upper == null || lower > _upper.Value || upper < _lower.Value)
+                {
+                    _lower = lower;
+                    _upper = upper;
+                    return;
+                }
+                if (lower > _lower.Value) _lower = lower;
+                if (upper < _upper.Value) _upper = upper;
+            }
+        }
+
+        /// <summary>
+        /// The local instant at which the server's clock shows <paramref name="serverUtc"/>, at the latest: a wait
+        /// until then never ends before the server's. Without any Date seen, the clocks are taken to agree.
+        /// </summary>
+        public DateTime ToLocalLatest(DateTime serverUtc)
+        {
+            lock (_gate) return Shift(serverUtc, -(_lower ?? TimeSpan.Zero));
+        }
+
+        /// <summary>What the server's clock showed at the local instant <paramref name="localUtc"/>, at the earliest.</summary>
+        public DateTime ToServerEarliest(DateTime localUtc)
+        {
+            lock (_gate) return Shift(localUtc, _lower ?? TimeSpan.Zero);
+        }
+
+        private static DateTime Shift(DateTime utc, TimeSpan by)
+        {
+            var ticks = utc.Ticks + by.Ticks;
+            if (ticks < DateTime.MinValue.Ticks) return DateTime.MinValue;
+            if (ticks > DateTime.MaxValue.Ticks) return DateTime.MaxValue;
+            return new DateTime(ticks, DateTimeKind.Utc);
+        }
+    }
+}

@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using HeadshotPro.Client;
 
 namespace HeadshotPro.Commands
@@ -38,20 +40,45 @@ namespace HeadshotPro.Commands
 
         protected override System.Collections.ICollection? GivenItems => ParameterSetName == ByIdSet ? Id : null;
 
-        protected override void ProcessRecord()
+        private Task<IReadOnlyList<Invite>>? _listed;
+
+        protected override void ProcessInput()
         {
             if (ParameterSetName != ByIdSet) return;
             var client = Session.Client;
-            foreach (var id in Id)
-                Submit(id.Trim(), async ct => await client.GetInviteAsync(id.Trim(), ct, Requests).ConfigureAwait(false));
+            foreach (var given in Id)
+            {
+                var id = given.Trim();
+                Submit(id, async (options, ct) =>
+                {
+                    var invite = await client.GetInviteAsync(id, ct, options).ConfigureAwait(false);
+                    if (!HeadshotProClient.IsUsed(invite.Status)) return invite;
+                    // Once used, the API gives the person's active address; the invited one, and the rest, are in the list.
+                    var listed = (await Listed(client, options, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Id == id);
+                    if (listed == null) return invite;
+                    listed.ActiveEmail = string.Equals(invite.Email, listed.Email, StringComparison.OrdinalIgnoreCase) ? null : invite.Email;
+                    listed.Status = invite.Status;
+                    return listed;
+                });
+            }
         }
 
-        protected override void EndProcessing()
+        /// <summary>The organization's list, read at most once per run, by whichever worker needs it first.</summary>
+        private Task<IReadOnlyList<Invite>> Listed(HeadshotProClient client, RequestOptions options, CancellationToken ct)
+        {
+            lock (this) return _listed ??= client.ListInvitesAsync(ct, options.WithoutVeto());
+        }
+
+        protected override void EndInput()
         {
             if (ParameterSetName == ListSet) List();
-            WaitForAll();
         }
 
+        /// <summary>
+        /// Writes the list in the server's order. A used invite's stage is looked up only when it could change what is
+        /// written (no -Status, or a -Status that a used invite can have); a failed look-up writes the invite with an
+        /// unknown status and an error.
+        /// </summary>
         private void List()
         {
             var client = Session.Client;
@@ -67,21 +94,50 @@ namespace HeadshotPro.Commands
             }
             var pattern = string.IsNullOrEmpty(Email) ? null : new WildcardPattern(Email, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
             var wanted = Status == null ? null : new HashSet<string>(Status, StringComparer.OrdinalIgnoreCase);
-            foreach (var invite in invites.Where(i => pattern == null || pattern.IsMatch(i.Email)))
+            var matching = invites.Where(i => pattern == null || pattern.IsMatch(i.Email)).ToList();
+            var lookUp = wanted == null || wanted.Overlaps(UsedStatuses);
+            var failures = new Dictionary<Invite, Exception>();
+            var toLookUp = matching.Where(i => i.Status == null && i.Id != null && lookUp).ToList();
+            if (toLookUp.Count > 0)
             {
-                if (invite.Status != null)
+                var options = Requests;
+                var throttle = ThrottleLimit;
+                Call(async ct =>
                 {
-                    if (wanted == null || wanted.Contains(invite.Status)) WriteObject(invite);
-                    continue;
-                }
-                // The list says only that the invite was used; its exact stage needs the invite itself.
-                Submit(invite.Id ?? invite.Email, async ct =>
-                {
-                    var detail = await client.GetInviteAsync(invite.Id!, ct, Requests).ConfigureAwait(false);
-                    invite.Status = detail.Status;
-                    return wanted == null || (invite.Status != null && wanted.Contains(invite.Status)) ? invite : null;
+                    using (var slots = new SemaphoreSlim(throttle))
+                    {
+                        await Task.WhenAll(toLookUp.Select(async invite =>
+                        {
+                            await slots.WaitAsync(ct).ConfigureAwait(false);
+                            try
+                            {
+                                invite.Status = (await client.GetInviteAsync(invite.Id!, ct, options).ConfigureAwait(false)).Status;
+                            }
+                            catch (HeadshotProApiException e)
+                            {
+                                lock (failures) failures[invite] = e;
+                            }
+                            finally
+                            {
+                                slots.Release();
+                            }
+                        })).ConfigureAwait(false);
+                    }
+                    return true;
                 });
             }
+            foreach (var invite in matching)
+            {
+                if (failures.TryGetValue(invite, out var failure))
+                {
+                    WriteObject(invite);
+                    WriteItemError(failure, invite.Id, $"Reading the status of {invite.Email}'s invite");
+                    continue;
+                }
+                if (wanted == null || (invite.Status != null && wanted.Contains(invite.Status))) WriteObject(invite);
+            }
         }
+
+        private static readonly string[] UsedStatuses = { "waiting-for-upload", "generating-headshots", "active" };
     }
 }

@@ -31,8 +31,32 @@ namespace HeadshotPro.Commands
 
         public void Dispose()
         {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+
+        protected virtual void Dispose(bool disposing)
+        {
+            if (!disposing) return;
             _stopping.Cancel();
             _stopping.Dispose();
+        }
+
+        /// <summary>
+        /// Asks ShouldProcess before changing anything on the server. -Force skips only the confirmation prompt: -WhatIf,
+        /// $WhatIfPreference (which a wrapper's -WhatIf sets) and an explicit -Confirm still apply.
+        /// </summary>
+        internal bool ShouldChange(string target, string action, bool force)
+        {
+            var bound = MyInvocation.BoundParameters;
+            var whatIf = bound.TryGetValue("WhatIf", out var w) ? LanguagePrimitives.IsTrue(w) : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+            var confirmAsked = bound.TryGetValue("Confirm", out var c) && LanguagePrimitives.IsTrue(c);
+            if (force && !whatIf && !confirmAsked)
+            {
+                WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\".");
+                return true;
+            }
+            return ShouldProcess(target, action);
         }
 
         /// <summary>This command's request options: verbose lines and waits come back to it.</summary>

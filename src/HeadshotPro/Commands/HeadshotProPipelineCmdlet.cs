@@ -6,24 +6,36 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using HeadshotPro.Client;
 
 namespace HeadshotPro.Commands
 {
     /// <summary>
     /// A cmdlet that streams items through a bounded window of requests in flight (-ThrottleLimit): input is taken only
     /// when there is room, results are written as they complete, and only the pipeline thread writes anything.
+    /// When the run ends early (an error under -ErrorAction Stop, a throwing or satisfied downstream command, Ctrl+C),
+    /// nothing new is sent, requests already sent get a short grace, and every item whose request was sent but whose
+    /// result was not written is named in one warning.
     /// </summary>
     public abstract class HeadshotProPipelineCmdlet : HeadshotProCmdlet
     {
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+        /// <summary>How long requests already sent may still finish when the run ends by an error or a downstream command.</summary>
+        private static readonly TimeSpan GraceAfterError = TimeSpan.FromSeconds(2);
+        /// <summary>The same after Ctrl+C, which must return within a second.</summary>
+        private static readonly TimeSpan GraceAfterStop = TimeSpan.FromMilliseconds(500);
 
         private readonly BlockingCollection<Completion> _done = new BlockingCollection<Completion>();
+        private readonly HashSet<Item> _inFlight = new HashSet<Item>();
         private readonly HashSet<string> _addresses = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        private int _inFlight;
+        private readonly CancellationTokenSource _abandon = new CancellationTokenSource();
+        private volatile bool _ending;
+        private int _throttleLimit;
         private int _succeeded;
         private int _failed;
         private bool _showProgress;
         private DateTime _lastProgress;
+        private int? _total;
 
         /// <summary>The most requests in flight at once.</summary>
         [Parameter]
@@ -41,51 +53,98 @@ namespace HeadshotPro.Commands
         /// <summary>The items given as a parameter value, or null; when they came that way, their count is known in advance.</summary>
         protected abstract System.Collections.ICollection? GivenItems { get; }
 
-        private int? _total;
-
         protected abstract string Activity { get; }
 
         /// <summary>What the item's error message starts with, e.g. "Inviting ann@corp.example".</summary>
         protected abstract string Describe(object target);
 
+        /// <summary>
+        /// For a command that changes things: what was done (e.g. "Invited") and what may have been done for an item whose
+        /// request got no answer before the run stopped (e.g. "may have been invited; run again with -SkipExisting to
+        /// reconcile"). Null for a command that only reads.
+        /// </summary>
+        protected virtual (string Done, string MaybeDone)? StoppedRunWording => null;
+
+        /// <summary>One item in flight: its target, and whether any attempt of its request has gone on the wire.</summary>
+        private sealed class Item
+        {
+            public Item(object target) => Target = target;
+            public object Target { get; }
+            public volatile bool Sent;
+        }
+
         private sealed class Completion
         {
-            public Completion(object target, object? output, Exception? error)
+            public Completion(Item item, object? output, Exception? error)
             {
-                Target = target;
+                Item = item;
                 Output = output;
                 Error = error;
             }
 
-            public object Target { get; }
+            public Item Item { get; }
             public object? Output { get; }
             public Exception? Error { get; }
         }
 
-        protected override void BeginProcessing()
+        /// <summary>Thrown instead of sending once the run is ending.</summary>
+        private sealed class NotSentException : Exception
         {
-            if (!MyInvocation.ExpectingInput && GivenItems != null) _total = GivenItems.Count;
-            _showProgress = Host.Name == "ConsoleHost" && Environment.UserInteractive &&
-                !Environment.GetCommandLineArgs().Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase));
+            public NotSentException() : base("Not sent: the run was stopping.") { }
         }
 
-        /// <summary>Queues one item's request once there is room in the window; its result, or its error, is written later.</summary>
-        protected void Submit(object target, Func<CancellationToken, Task<object?>> work)
+        protected sealed override void BeginProcessing()
         {
-            while (_inFlight >= ThrottleLimit) TakeOne();
-            _inFlight++;
+            if (!MyInvocation.ExpectingInput && GivenItems != null) _total = GivenItems.Count;
+            _throttleLimit = ThrottleLimit;
+            _ = Requests;
+            _showProgress = Host.Name == "ConsoleHost" && Environment.UserInteractive &&
+                !Environment.GetCommandLineArgs().Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase));
+            Guarded(BeginInput);
+        }
+
+        protected sealed override void ProcessRecord() => Guarded(ProcessInput);
+
+        protected sealed override void EndProcessing() => Guarded(() =>
+        {
+            EndInput();
+            WaitForAll();
+            Finished();
+        });
+
+        /// <summary>Checks and reads made once, before any input (everything a worker needs is captured here).</summary>
+        protected virtual void BeginInput() { }
+
+        /// <summary>Takes this record's input: calls <see cref="Submit"/> for each item.</summary>
+        protected abstract void ProcessInput();
+
+        /// <summary>After the last input, before waiting for the requests in flight.</summary>
+        protected virtual void EndInput() { }
+
+        /// <summary>After every result was written.</summary>
+        protected virtual void Finished() { }
+
+        /// <summary>Queues one item's request once there is room in the window; its result, or its error, is written later.</summary>
+        protected void Submit(object target, Func<RequestOptions, CancellationToken, Task<object?>> work, RequestOptions? options = null)
+        {
+            while (_inFlight.Count >= _throttleLimit) TakeOne();
+            var item = new Item(target);
+            _inFlight.Add(item);
+            var given = options ?? Requests;
+            var veto = given.Veto;
+            var itemOptions = given.WithVeto(() => _ending ? new NotSentException() : veto?.Invoke()).WithSent(() => item.Sent = true);
             var done = _done;
-            var token = StopToken;
+            var token = _abandon.Token;
             Task.Run(async () =>
             {
                 Completion completion;
                 try
                 {
-                    completion = new Completion(target, await work(token).ConfigureAwait(false), null);
+                    completion = new Completion(item, await work(itemOptions, token).ConfigureAwait(false), null);
                 }
                 catch (Exception e)
                 {
-                    completion = new Completion(target, null, e);
+                    completion = new Completion(item, null, e);
                 }
                 done.Add(completion);
             });
@@ -100,7 +159,7 @@ namespace HeadshotPro.Commands
         /// </summary>
         protected string? AcceptAddress(object? input, string sentOnce)
         {
-            var address = InputAddress.Resolve(input, out var invalid);
+            var address = InputAddress.Resolve(input, out var invalid, out var warning);
             if (address == null)
             {
                 CountLocal(false);
@@ -115,6 +174,7 @@ namespace HeadshotPro.Commands
                     "Nothing to do; remove the repeat from the input to silence this error."));
                 return null;
             }
+            if (warning != null) WriteWarning(warning);
             return address;
         }
 
@@ -125,9 +185,9 @@ namespace HeadshotPro.Commands
             else _failed++;
         }
 
-        protected void WaitForAll()
+        private void WaitForAll()
         {
-            while (_inFlight > 0) TakeOne();
+            while (_inFlight.Count > 0) TakeOne();
             FlushVerbose();
             if (_showProgress) WriteProgress(new ProgressRecord(ActivityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
         }
@@ -157,13 +217,12 @@ namespace HeadshotPro.Commands
 
         private void Emit(Completion completion)
         {
-            _inFlight--;
-            if (completion.Error is OperationCanceledException && StopToken.IsCancellationRequested) throw new PipelineStoppedException();
+            _inFlight.Remove(completion.Item);
             FlushVerbose();
             if (completion.Error != null)
             {
                 _failed++;
-                WriteItemError(completion.Error, completion.Target, Describe(completion.Target));
+                WriteItemError(completion.Error, completion.Item.Target, Describe(completion.Item.Target));
             }
             else
             {
@@ -173,6 +232,72 @@ namespace HeadshotPro.Commands
             UpdateProgress(force: false);
         }
 
+        /// <summary>Runs one step; if the run ends early inside it, accounts for the requests in flight before passing the end on.</summary>
+        private void Guarded(Action step)
+        {
+            try
+            {
+                step();
+            }
+            catch (PipelineStoppedException)
+            {
+                ReportUnfinished(GraceAfterStop, stopping: true);
+                throw;
+            }
+            catch (Exception)
+            {
+                ReportUnfinished(GraceAfterError, stopping: false);
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Sends nothing more, lets the requests in flight finish within <paramref name="grace"/>, and names in one
+        /// warning every item whose result will not be written: done, failed, or sent without an answer yet.
+        /// While the pipeline is stopping its streams are closed, so the warning goes straight to the host.
+        /// </summary>
+        private void ReportUnfinished(TimeSpan grace, bool stopping)
+        {
+            _ending = true;
+            var outcomes = new List<Completion>();
+            var deadline = DateTime.UtcNow + grace;
+            while (_inFlight.Count > 0)
+            {
+                var left = deadline - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero || !_done.TryTake(out var completion, left)) break;
+                _inFlight.Remove(completion.Item);
+                outcomes.Add(completion);
+            }
+            _abandon.Cancel();
+            var wording = StoppedRunWording;
+            if (wording == null) return;
+
+            var lines = new List<string>();
+            var done = outcomes.Where(c => c.Error == null).Select(c => c.Item.Target).ToList();
+            if (done.Count > 0) lines.Add($"{wording.Value.Done}, but not written to the output: {string.Join(", ", done)}.");
+            foreach (var failed in outcomes.Where(c => c.Error != null && !(c.Error is NotSentException) && !(c.Error is OperationCanceledException))
+                         .GroupBy(c => ErrorRecords.For(c.Error!, null, "").FullyQualifiedErrorId))
+                lines.Add($"Failed with {failed.Key}: {string.Join(", ", failed.Select(c => c.Item.Target))}.");
+            var unknown = _inFlight.Where(i => i.Sent).Select(i => i.Target)
+                .Concat(outcomes.Where(c => c.Error is OperationCanceledException && c.Item.Sent).Select(c => c.Item.Target)).ToList();
+            if (unknown.Count > 0) lines.Add($"No answer yet, so these {wording.Value.MaybeDone}: {string.Join(", ", unknown)}.");
+            if (lines.Count == 0) return;
+
+            var message = "The run stopped early. " + string.Join(" ", lines);
+            if (!stopping)
+            {
+                try
+                {
+                    WriteWarning(message);
+                    return;
+                }
+                catch (Exception e) when (e is PipelineStoppedException || e is ActionPreferenceStopException || e is InvalidOperationException)
+                {
+                }
+            }
+            Host.UI.WriteWarningLine(message);
+        }
+
         private void UpdateProgress(bool force)
         {
             if (!_showProgress) return;
@@ -180,12 +305,18 @@ namespace HeadshotPro.Commands
             if (!force && now - _lastProgress < ProgressInterval) return;
             _lastProgress = now;
             var finished = _succeeded + _failed;
-            var status = string.Format(CultureInfo.CurrentCulture, "{0} done, {1} in flight, {2} failed", finished, _inFlight, _failed);
+            var status = string.Format(CultureInfo.CurrentCulture, "{0} done, {1} in flight, {2} failed", finished, _inFlight.Count, _failed);
             var wait = WaitingUntil - now;
             if (wait > TimeSpan.Zero) status += string.Format(CultureInfo.CurrentCulture, ", waiting for the rate limit ({0:0} s left)", Math.Ceiling(wait.TotalSeconds));
             var record = new ProgressRecord(ActivityId, Activity, status);
             if (_total is int total && total > 0) record.PercentComplete = Math.Min(100, finished * 100 / total);
             WriteProgress(record);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _abandon.Cancel();
+            base.Dispose(disposing);
         }
     }
 }

@@ -20,6 +20,8 @@ namespace HeadshotPro.Commands
         private int _created;
         private RequestOptions _inviteRequests = null!;
         private Team? _team;
+        private string? _teamId;
+        private bool _skipExisting;
         private int? _projectedCredits;
 
         /// <summary>Addresses, or objects carrying one (Email, Mail, EmailAddress, PrimarySmtpAddress or UserPrincipalName).</summary>
@@ -48,42 +50,47 @@ namespace HeadshotPro.Commands
 
         protected override System.Collections.ICollection? GivenItems => Email;
 
-        protected override void BeginProcessing()
+        protected override (string Done, string MaybeDone)? StoppedRunWording =>
+            ("Invited", "may have been invited; run again with -SkipExisting to reconcile");
+
+        protected override void BeginInput()
         {
-            base.BeginProcessing();
             _inviteRequests = Requests.WithVeto(() => _outOfCredits ? OutOfCredits() : null);
-            if (ParameterSetName == ByTeamNameSet) ResolveTeam();
+            if (ParameterSetName == ByTeamNameSet || TeamId != null) ResolveTeam();
+            _teamId = _team?.Id;
+            _skipExisting = SkipExisting;
             _projectedCredits = Session.LastKnownCredits;
         }
 
+        /// <summary>-Team or -TeamId checked against the organization once, before anything is sent.</summary>
         private void ResolveTeam()
         {
+            var wanted = ParameterSetName == ByTeamNameSet ? Team : TeamId!;
             var organization = ReadOrganization();
-            if (organization == null) ThrowTerminatingError(ErrorRecords.Make(new InvalidOperationException("The organization could not be read to find team " + Team),
-                "TeamNotFound", ErrorCategory.ObjectNotFound, Team, $"Could not read the organization to find team '{Team}'.", "Run again, or give -TeamId."));
-            _team = organization!.Teams.FirstOrDefault(t => string.Equals(t.Name, Team, StringComparison.OrdinalIgnoreCase))
-                ?? organization.Teams.FirstOrDefault(t => t.Id == Team);
-            if (_team == null) ThrowTerminatingError(TeamNotFound(Team, organization));
-            TeamId = _team!.Id;
+            if (organization == null) ThrowTerminatingError(ErrorRecords.Make(new InvalidOperationException("The organization could not be read to find team " + wanted),
+                "TeamNotFound", ErrorCategory.ObjectNotFound, wanted, $"Could not read the organization to find team '{wanted}'.", "Run the command again."));
+            _team = ParameterSetName == ByTeamNameSet
+                ? organization!.Teams.FirstOrDefault(t => string.Equals(t.Name, wanted, StringComparison.OrdinalIgnoreCase)) ?? organization.Teams.FirstOrDefault(t => t.Id == wanted)
+                : organization!.Teams.FirstOrDefault(t => t.Id == wanted);
+            if (_team == null) ThrowTerminatingError(TeamNotFound(wanted, organization!));
         }
 
         /// <summary>"Invite ann@corp.example to team Marketing (reserves 1 credit; 42 available)", from what is known without asking.</summary>
         private string DescribeInvite(string address)
         {
-            var teamName = _team?.Name ?? Session.Teams?.FirstOrDefault(t => t.Id == TeamId)?.Name ?? TeamId;
-            var team = teamName == null ? "" : " to team " + teamName;
+            var team = _team == null ? "" : " to team " + _team.Name;
             var balance = _projectedCredits is int credits ? $"; {credits} available" : "";
             return $"Invite {address}{team} (reserves 1 credit{balance})";
         }
 
-        protected override void ProcessRecord()
+        protected override void ProcessInput()
         {
             var client = Session.Client;
             foreach (var input in Email)
             {
                 var address = AcceptAddress(input, "it was sent once");
                 if (address == null) continue;
-                if (SkipExisting && ExistingInvites().TryGetValue(address, out var existing))
+                if (_skipExisting && ExistingInvites().TryGetValue(address, out var existing))
                 {
                     CountLocal(true);
                     WriteObject(existing);
@@ -98,22 +105,19 @@ namespace HeadshotPro.Commands
                     WriteItemError(OutOfCredits(), address, Describe(address));
                     continue;
                 }
-                Submit(address, ct => InviteAsync(client, address, ct));
+                Submit(address, (options, ct) => InviteAsync(client, address, options, ct), _inviteRequests);
             }
         }
 
-        protected override void EndProcessing()
-        {
-            WaitForAll();
+        protected override void Finished() =>
             Session.LastKnownCredits = _outOfCredits ? 0 : Session.LastKnownCredits - _created;
-        }
 
-        private async Task<object?> InviteAsync(HeadshotProClient client, string address, CancellationToken ct)
+        private async Task<object?> InviteAsync(HeadshotProClient client, string address, RequestOptions options, CancellationToken ct)
         {
             if (_outOfCredits) throw OutOfCredits();
             try
             {
-                var invite = await client.CreateInviteAsync(address, TeamId, ct, _inviteRequests).ConfigureAwait(false);
+                var invite = await client.CreateInviteAsync(address, _teamId, ct, options).ConfigureAwait(false);
                 Interlocked.Increment(ref _created);
                 return invite;
             }
@@ -122,10 +126,10 @@ namespace HeadshotPro.Commands
                 _outOfCredits = true;
                 throw;
             }
-            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.AlreadyExists && SkipExisting)
+            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.AlreadyExists && _skipExisting)
             {
                 // Invited by someone else since the list was read.
-                return await client.FindLiveInviteAsync(address, ct, Requests).ConfigureAwait(false) ?? throw e;
+                return await client.FindLiveInviteAsync(address, ct, options.WithoutVeto()).ConfigureAwait(false) ?? throw e;
             }
         }
 

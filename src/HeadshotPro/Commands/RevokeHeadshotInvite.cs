@@ -21,36 +21,38 @@ namespace HeadshotPro.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        private bool _passThru;
+
         protected override string Activity => "Revoking HeadshotPro invites";
 
         protected override string Describe(object target) => "Revoking the invite of " + target;
 
         protected override System.Collections.ICollection? GivenItems => Email;
 
-        protected override void ProcessRecord()
+        protected override (string Done, string MaybeDone)? StoppedRunWording =>
+            ("Revoked", "may have been revoked; Get-HeadshotInvite shows their status");
+
+        protected override void BeginInput() => _passThru = PassThru;
+
+        protected override void ProcessInput()
         {
             var client = Session.Client;
             foreach (var input in Email)
             {
                 var address = AcceptAddress(input, "its invite was revoked once");
                 if (address == null) continue;
-                var confirmed = Force && !MyInvocation.BoundParameters.ContainsKey("WhatIf")
-                    || ShouldProcess(address, "Revoke the HeadshotPro invite (frees its credit if unused)");
-                if (!confirmed) continue;
+                if (!ShouldChange(address, "Revoke the HeadshotPro invite (frees its credit if unused)", Force)) continue;
                 var invite = (input is PSObject wrapped ? wrapped.BaseObject : input) as Invite;
-                Submit(address, async ct =>
+                var passThru = _passThru;
+                Submit(address, async (options, ct) =>
                 {
-                    await client.RevokeInviteAsync(address, ct, Requests).ConfigureAwait(false);
-                    if (!PassThru) return null;
+                    await client.RevokeInviteAsync(address, ct, options).ConfigureAwait(false);
+                    if (!passThru) return null;
                     return new Invite { Id = invite?.Id, Email = address, Status = "revoked", Link = invite?.Link, TeamId = invite?.TeamId, CreatedAt = invite?.CreatedAt };
                 });
             }
         }
 
-        protected override void EndProcessing()
-        {
-            WaitForAll();
-            Session.LastKnownCredits = null; // a revoked invite frees its credit only if it was still pending
-        }
+        protected override void Finished() => Session.LastKnownCredits = null; // a revoked invite frees its credit only if it was still pending
     }
 }

@@ -61,9 +61,9 @@ internal sealed partial class ApiEndpoints
             {
                 (outcome, fault) = await DecideAsync(ctx).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or IOException && (ctx.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested))
+            catch (Exception e) when (e is IOException || e is OperationCanceledException && (ctx.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested))
             {
-                outcome = Outcome.Dropped; // the client left before its request was whole, or --cancel-on-disconnect, or shutdown
+                outcome = Outcome.Dropped; // the client left before its request was whole, or cancelOnDisconnect, or shutdown
             }
             // Journaled before the client can see the answer, so the journal is in the order clients got their answers.
             var request = ctx.Request;
@@ -203,7 +203,8 @@ internal sealed partial class ApiEndpoints
         ctx.Response.ContentLength = bytes.Length;
         await ctx.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), ctx.RequestAborted).ConfigureAwait(false);
         await ctx.Response.Body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
-        ctx.Abort();
+        // Returning short of the Content-Length makes Kestrel send what was written and then close the connection
+        // (logging the mismatch); ctx.Abort() here would race the bytes still queued for the socket.
     }
 
     /// <summary>The endpoint's JSON object with a ~50 MB <c>padding</c> string added, streamed.</summary>

@@ -93,7 +93,7 @@ internal static class Json
         var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while (buffer.Length <= MaxBodyBytes && (read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        while (buffer.Length <= MaxBodyBytes && (read = await request.Body.ReadAsync(chunk).ConfigureAwait(false)) > 0)
             buffer.Write(chunk, 0, read);
         buffer.Position = 0;
         request.Body = buffer;

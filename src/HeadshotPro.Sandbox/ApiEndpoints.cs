@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Primitives;
 
 namespace HeadshotPro.Sandbox;
 
@@ -9,9 +10,21 @@ internal sealed partial class ApiEndpoints
     private const string HtmlServiceUnavailable =
         "<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>";
 
-    private readonly SandboxState _state;
+    private const string HtmlCaptivePortal =
+        "<!DOCTYPE html><html><head><title>Guest Wi-Fi</title></head><body><h1>Welcome to Guest Wi-Fi</h1><form method=\"post\" action=\"/login\"><label><input type=\"checkbox\" name=\"terms\"> I accept the terms of use</label><button>Connect</button></form></body></html>";
 
-    public ApiEndpoints(SandboxState state) => _state = state;
+    private const int HugePaddingBytes = 50 * 1024 * 1024;
+
+    private static readonly string[] RateLimitHeaders = { "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset" };
+
+    private readonly SandboxState _state;
+    private readonly CancellationToken _stopping;
+
+    public ApiEndpoints(SandboxState state, CancellationToken stopping)
+    {
+        _state = state;
+        _stopping = stopping;
+    }
 
     private readonly record struct Reply(int Status, object Body, string? Allow = null);
 
@@ -26,24 +39,50 @@ internal sealed partial class ApiEndpoints
             if (allow is not null) ctx.Response.Headers.Allow = allow;
             return Json.Write(ctx, status, body);
         });
+
+        public static Outcome Html(int status, string html, bool withRateLimitHeaders = true, string? location = null) => new(status, ctx =>
+        {
+            if (!withRateLimitHeaders) foreach (var h in RateLimitHeaders) ctx.Response.Headers.Remove(h);
+            if (location is not null) ctx.Response.Headers.Location = location;
+            ctx.Response.StatusCode = status;
+            ctx.Response.ContentType = "text/html";
+            return ctx.Response.WriteAsync(html);
+        });
     }
 
     public async Task HandleAsync(HttpContext ctx)
     {
-        string? fault = null;
-        Outcome outcome;
+        _state.EnterRequest();
         try
         {
-            (outcome, fault) = await DecideAsync(ctx).ConfigureAwait(false);
+            string? fault = null;
+            Outcome outcome;
+            try
+            {
+                (outcome, fault) = await DecideAsync(ctx).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException || e is OperationCanceledException && (ctx.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested))
+            {
+                outcome = Outcome.Dropped; // the client left before its request was whole, or cancelOnDisconnect, or shutdown
+            }
+            // Journaled before the client can see the answer, so the journal is in the order clients got their answers.
+            var request = ctx.Request;
+            _state.Record(new JournalEntry(request.Method, request.PathBase + request.Path, outcome.Status, _state.Now,
+                request.Headers.Authorization.Count > 0 ? "present" : "absent", fault,
+                request.Headers.Expect.Count > 0 ? request.Headers.Expect.ToString() : null, request.ContentType,
+                ctx.RequestAborted.IsCancellationRequested));
+            try
+            {
+                await outcome.Send(ctx).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException && ctx.RequestAborted.IsCancellationRequested)
+            {
+            }
         }
-        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        finally
         {
-            outcome = Outcome.Dropped; // the client went away while we waited
+            _state.LeaveRequest();
         }
-        // Journaled before the client can see the answer, so the journal is in the order clients got their answers.
-        var authorization = ctx.Request.Headers.Authorization.Count > 0 ? "present" : "absent";
-        _state.Record(new JournalEntry(ctx.Request.Method, ctx.Request.PathBase + ctx.Request.Path, outcome.Status, DateTime.UtcNow, authorization, fault));
-        await outcome.Send(ctx).ConfigureAwait(false);
     }
 
     private async Task<(Outcome, string? Fault)> DecideAsync(HttpContext ctx)
@@ -51,12 +90,13 @@ internal sealed partial class ApiEndpoints
         // Counted on arrival, so the state shows requests that are still waiting out the latency.
         var key = BearerToken(ctx.Request);
         var rate = _state.CountRequest(key ?? "", DateTime.UtcNow);
-        if (_state.LatencyMs > 0) await Task.Delay(_state.LatencyMs, ctx.RequestAborted).ConfigureAwait(false);
+        await Json.BufferAsync(ctx.Request).ConfigureAwait(false);
+        if (_state.LatencyMs > 0) await WaitLatencyAsync(ctx).ConfigureAwait(false);
         if (rate.Enabled)
         {
             ctx.Response.Headers["X-RateLimit-Limit"] = rate.Limit.ToString(CultureInfo.InvariantCulture);
             ctx.Response.Headers["X-RateLimit-Remaining"] = rate.Remaining.ToString(CultureInfo.InvariantCulture);
-            ctx.Response.Headers["X-RateLimit-Reset"] = SandboxState.Iso(rate.Reset);
+            ctx.Response.Headers["X-RateLimit-Reset"] = ResetHeader(rate.Reset);
         }
         if (!rate.Allowed)
         {
@@ -68,25 +108,123 @@ internal sealed partial class ApiEndpoints
             return (Outcome.Reply(401, Json.Error("Missing or invalid API key.", "UNAUTHORIZED")), null);
 
         var fault = _state.DrawFault();
-        switch (fault)
-        {
-            case FaultKind.DropBeforeProcessing:
-                return (Outcome.Dropped, fault);
-            case FaultKind.Retry429:
-                return (Outcome.Reply(429, Json.Error("Rate limit exceeded (injected fault).", "RATE_LIMIT_EXCEEDED"), retryAfter: "1"), fault);
-            case FaultKind.Html503:
-                return (new Outcome(503, c =>
-                {
-                    c.Response.StatusCode = 503;
-                    c.Response.ContentType = "text/html";
-                    return c.Response.WriteAsync(HtmlServiceUnavailable);
-                }), fault);
-        }
-
+        if (Refusal(fault, ctx.Request) is { } refusal) return (refusal, fault);
         var reply = await RouteAsync(ctx).ConfigureAwait(false);
-        return fault == FaultKind.DropAfterProcessing
-            ? (Outcome.Dropped, fault)
-            : (Outcome.Reply(reply.Status, reply.Body, allow: reply.Allow), fault);
+        return (Delivery(fault, reply), fault);
+    }
+
+    /// <summary>A real server finishes what it started when the client hangs up; only <c>cancelOnDisconnect</c> (or shutdown) stops the wait.</summary>
+    private async Task WaitLatencyAsync(HttpContext ctx)
+    {
+        if (!_state.CancelOnDisconnect)
+        {
+            await Task.Delay(_state.LatencyMs, _stopping).ConfigureAwait(false);
+            return;
+        }
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping);
+        await Task.Delay(_state.LatencyMs, either.Token).ConfigureAwait(false);
+    }
+
+    private StringValues ResetHeader(DateTime realReset)
+    {
+        var reset = realReset.AddSeconds(_state.ClockSkewSeconds);
+        var iso = SandboxState.Iso(reset);
+        return _state.ResetHeaderFormat switch
+        {
+            ResetFormat.UnixSeconds => new DateTimeOffset(reset).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            ResetFormat.UnixMs => new DateTimeOffset(reset).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            ResetFormat.DeltaSeconds => Math.Max(0, (int)Math.Ceiling((realReset - DateTime.UtcNow).TotalSeconds)).ToString(CultureInfo.InvariantCulture),
+            ResetFormat.Huge => "1e300",
+            ResetFormat.Infinity => "Infinity",
+            ResetFormat.Garbage => "soon",
+            ResetFormat.Negative => "-5",
+            ResetFormat.Multiple => new StringValues(new[] { iso, iso }),
+            _ => iso,
+        };
+    }
+
+    /// <summary>Faults that answer instead of the endpoint: the request is not processed.</summary>
+    private Outcome? Refusal(string? fault, HttpRequest request) => fault switch
+    {
+        FaultKind.DropBeforeProcessing => Outcome.Dropped,
+        FaultKind.Retry429 => Outcome.Reply(429, Json.Error("Rate limit exceeded (injected fault).", "RATE_LIMIT_EXCEEDED"), retryAfter: "1"),
+        FaultKind.Html503 => Outcome.Html(503, HtmlServiceUnavailable, withRateLimitHeaders: false),
+        FaultKind.Http408 => Outcome.Reply(408, Json.Error("The server timed out waiting for the request.", "REQUEST_TIMEOUT")),
+        FaultKind.Http500 => Outcome.Reply(500, Json.Error("Internal server error.")),
+        FaultKind.Http502 => Outcome.Reply(502, Json.Error("Bad gateway: the upstream service did not answer.")),
+        FaultKind.Http504 => Outcome.Reply(504, Json.Error("Gateway timeout: the upstream service took too long.")),
+        FaultKind.MessageNotError => Outcome.Reply(500, new { success = false, message = "Something went wrong on our side." }),
+        FaultKind.NoCode => Outcome.Reply(500, Json.Error("An unexpected error occurred.")),
+        FaultKind.Empty503 => new(503, ctx =>
+        {
+            ctx.Response.StatusCode = 503;
+            ctx.Response.ContentLength = 0;
+            return Task.CompletedTask;
+        }),
+        FaultKind.RetryAfterSeconds => Unavailable("2"),
+        FaultKind.RetryAfterZero => Unavailable("0"),
+        FaultKind.RetryAfterDate => Unavailable(SandboxState.HttpDate(_state.Now.AddSeconds(2))),
+        FaultKind.RetryAfterLong => Unavailable("86400"),
+        FaultKind.Redirect => Outcome.Html(307, "<html><body>Moved: <a href=\"" + LoginLocation(request) + "\">sign in</a></body></html>", location: LoginLocation(request)),
+        _ => null,
+    };
+
+    private static Outcome Unavailable(string retryAfter) =>
+        Outcome.Reply(503, Json.Error("The service is temporarily unavailable."), retryAfter: retryAfter);
+
+    private static string LoginLocation(HttpRequest request) => "https://login.example.net" + request.PathBase + request.Path + request.QueryString;
+
+    /// <summary>How the endpoint's answer reaches the client, after the request was processed.</summary>
+    private static Outcome Delivery(string? fault, Reply reply) => fault switch
+    {
+        FaultKind.DropAfterProcessing => Outcome.Dropped,
+        FaultKind.Garbled200 => Outcome.Html(200, HtmlCaptivePortal),
+        FaultKind.Truncated200 => new(reply.Status, ctx => WriteTruncatedAsync(ctx, reply)),
+        FaultKind.UnknownCharset => new(reply.Status, ctx => WriteBytesAsync(ctx, reply, "application/json; charset=x-klingon", Json.Bytes(reply.Body))),
+        FaultKind.Huge200 => new(reply.Status, ctx => WriteHugeAsync(ctx, reply)),
+        _ => Outcome.Reply(reply.Status, reply.Body, allow: reply.Allow),
+    };
+
+    private static Task WriteBytesAsync(HttpContext ctx, Reply reply, string contentType, byte[] bytes)
+    {
+        if (reply.Allow is not null) ctx.Response.Headers.Allow = reply.Allow;
+        ctx.Response.StatusCode = reply.Status;
+        ctx.Response.ContentType = contentType;
+        ctx.Response.ContentLength = bytes.Length;
+        return ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted).AsTask();
+    }
+
+    /// <summary>Headers promising the whole body, half of it, then the connection closes.</summary>
+    private static async Task WriteTruncatedAsync(HttpContext ctx, Reply reply)
+    {
+        var bytes = Json.Bytes(reply.Body);
+        ctx.Response.StatusCode = reply.Status;
+        ctx.Response.ContentType = "application/json; charset=utf-8";
+        ctx.Response.ContentLength = bytes.Length;
+        await ctx.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), ctx.RequestAborted).ConfigureAwait(false);
+        await ctx.Response.Body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
+        // Returning short of the Content-Length makes Kestrel send what was written and then close the connection
+        // (logging the mismatch); ctx.Abort() here would race the bytes still queued for the socket.
+    }
+
+    /// <summary>The endpoint's JSON object with a ~50 MB <c>padding</c> string added, streamed.</summary>
+    private static async Task WriteHugeAsync(HttpContext ctx, Reply reply)
+    {
+        var json = Json.Bytes(reply.Body);
+        var head = json.AsMemory(0, json.Length - 1); // without the closing brace
+        var open = ",\"padding\":\""u8.ToArray();
+        var close = "\"}"u8.ToArray();
+        var chunk = new byte[64 * 1024];
+        Array.Fill(chunk, (byte)'x');
+        ctx.Response.StatusCode = reply.Status;
+        ctx.Response.ContentType = "application/json; charset=utf-8";
+        ctx.Response.ContentLength = head.Length + open.Length + HugePaddingBytes + close.Length;
+        var body = ctx.Response.Body;
+        await body.WriteAsync(head, ctx.RequestAborted).ConfigureAwait(false);
+        await body.WriteAsync(open, ctx.RequestAborted).ConfigureAwait(false);
+        for (var left = HugePaddingBytes; left > 0; left -= chunk.Length)
+            await body.WriteAsync(chunk.AsMemory(0, Math.Min(left, chunk.Length)), ctx.RequestAborted).ConfigureAwait(false);
+        await body.WriteAsync(close, ctx.RequestAborted).ConfigureAwait(false);
     }
 
     private static string? BearerToken(HttpRequest request)
@@ -153,7 +291,7 @@ internal sealed partial class ApiEndpoints
         {
             InviteOutcome.Created when teamId is null => new(200, new { success = true, input = new { email }, message = "Invite sent", link = invite!.Link, id = invite.Id }),
             InviteOutcome.Created => new(200, new { success = true, input = new { email }, message = "Invite sent", link = invite!.Link, id = invite.Id, teamId }),
-            InviteOutcome.UnknownTeam => new(400, Json.Error($"Team '{teamId}' does not exist in this organization.", "INVALID_REQUEST")),
+            InviteOutcome.UnknownTeam => new(404, Json.Error($"Team '{teamId}' does not exist in this organization.", "NOT_FOUND")),
             InviteOutcome.AlreadyExists => new(400, Json.Error($"An invite for {email} already exists.", "ALREADY_EXISTS")),
             InviteOutcome.InviteLimitExceeded => new(429, Json.Error("Too many pending invites. Revoke some or wait until people accept theirs.", "INVITE_LIMIT_EXCEEDED")),
             _ => new(402, Json.Error("Not enough credits to send an invite.", "INSUFFICIENT_CREDITS")),

@@ -41,6 +41,9 @@ internal sealed class ControlEndpoints
         time = SandboxState.Iso(e.Time),
         authorization = e.Authorization,
         fault = e.Fault,
+        expect = e.Expect,
+        contentType = e.ContentType,
+        clientGone = e.ClientGone,
     };
 
     private (int, object) Reset()
@@ -66,7 +69,8 @@ internal sealed class ControlEndpoints
         var root = body.Root;
         if (root.ValueKind != JsonValueKind.Object) return (400, Json.Error("Send a JSON object of settings.", "INVALID_REQUEST"));
 
-        var known = new[] { "latencyMs", "rateLimit", "rateWindowSeconds", "faultRate", "faultSeed", "inviteLimit", "nextFaults", "creditsMethods" };
+        var known = new[] { "latencyMs", "rateLimit", "rateWindowSeconds", "faultRate", "faultSeed", "inviteLimit", "nextFaults", "creditsMethods",
+            "clockSkewSeconds", "cancelOnDisconnect", "resetHeaderFormat" };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) return (400, Json.Error($"Unknown setting '{p.Name}'. Known: {string.Join(", ", known)}.", "INVALID_REQUEST"));
 
@@ -90,12 +94,23 @@ internal sealed class ControlEndpoints
             if (unknown is not null) return Bad($"unknown fault kind '{unknown}'; known: {string.Join(", ", FaultKind.All)}");
         }
 
+        if (!TryInt(root, "clockSkewSeconds", out var skew) || skew is < -86_400 or > 86_400) return Bad("clockSkewSeconds must be a whole number from -86400 to 86400");
+        bool? cancelOnDisconnect = null;
+        if (root.TryGetProperty("cancelOnDisconnect", out var cod))
+        {
+            if (cod.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) return Bad("cancelOnDisconnect must be true or false");
+            cancelOnDisconnect = cod.GetBoolean();
+        }
+        var resetFormat = Json.String(root, "resetHeaderFormat");
+        if (root.TryGetProperty("resetHeaderFormat", out _) && !ResetFormat.All.Contains(resetFormat))
+            return Bad($"resetHeaderFormat must be one of: {string.Join(", ", ResetFormat.All)}");
+
         var creditsMethods = Json.String(root, "creditsMethods");
         if (root.TryGetProperty("creditsMethods", out _) && creditsMethods is not ("GET" or "POST" or "GET, POST"))
             return Bad("creditsMethods must be \"GET\", \"POST\" or \"GET, POST\"");
 
         _state.Apply(new SandboxState.SettingsChange(latency, rateLimit, window, faultRate, seed,
-            root.TryGetProperty("inviteLimit", out _), inviteLimit, nextFaults, creditsMethods));
+            root.TryGetProperty("inviteLimit", out _), inviteLimit, nextFaults, creditsMethods, skew, cancelOnDisconnect, resetFormat));
         return (200, _state.Snapshot());
     }
 

@@ -19,10 +19,18 @@ public sealed record SandboxOptions
     public int FaultSeed { get; init; } = 1;
     /// <summary>Most pending invites at once; null means no limit.</summary>
     public int? InviteLimit { get; init; }
+    /// <summary>Seconds the sandbox's clock is ahead of real UTC (negative: behind).</summary>
+    public int ClockSkewSeconds { get; init; }
+    /// <summary>Stop work on a request when its client hangs up, instead of finishing it as a real server does.</summary>
+    public bool CancelOnDisconnect { get; init; }
+    /// <summary>How <c>X-RateLimit-Reset</c> is written; one of <see cref="ResetFormat.All"/>.</summary>
+    public string ResetHeaderFormat { get; init; } = ResetFormat.Iso;
 
     public const string Usage =
         "usage: HeadshotPro.Sandbox [--urls URL] [--api-key KEY] [--credits N] [--latency-ms N] " +
-        "[--rate-limit N] [--rate-window-seconds N] [--fault-rate 0..1] [--fault-seed N] [--invite-limit N]";
+        "[--rate-limit N] [--rate-window-seconds N] [--fault-rate 0..1] [--fault-seed N] [--invite-limit N] " +
+        "[--clock-skew-seconds -86400..86400] [--cancel-on-disconnect] " +
+        "[--reset-header-format iso|unix-seconds|unix-ms|delta-seconds|huge|infinity|garbage|negative|multiple]";
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a one-line message when it is wrong.</summary>
     public static SandboxOptions Parse(IReadOnlyList<string> args)
@@ -55,6 +63,9 @@ public sealed record SandboxOptions
                 "--fault-rate" => options with { FaultRate = Rate(name, Value()) },
                 "--fault-seed" => options with { FaultSeed = Int(name, Value(), int.MinValue, int.MaxValue) },
                 "--invite-limit" => options with { InviteLimit = Int(name, Value(), 0, int.MaxValue) },
+                "--clock-skew-seconds" => options with { ClockSkewSeconds = Int(name, Value(), -86_400, 86_400) },
+                "--cancel-on-disconnect" => options with { CancelOnDisconnect = inlineValue is null || Bool(name, inlineValue) },
+                "--reset-header-format" => options with { ResetHeaderFormat = OneOf(name, Value(), ResetFormat.All) },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'. {Usage}"),
             };
         }
@@ -70,6 +81,12 @@ public sealed record SandboxOptions
             throw new ArgumentException($"option {name} must be a whole number from {min} to {max}, not '{value}'");
         return n;
     }
+
+    private static bool Bool(string name, string value) =>
+        bool.TryParse(value, out var b) ? b : throw new ArgumentException($"option {name} takes no value, or =true or =false, not '{value}'");
+
+    private static string OneOf(string name, string value, string[] allowed) =>
+        allowed.Contains(value) ? value : throw new ArgumentException($"option {name} must be one of {string.Join(", ", allowed)}, not '{value}'");
 
     private static double Rate(string name, string value)
     {

@@ -35,8 +35,17 @@ public sealed class SandboxServer : IAsyncDisposable
 
         var state = new SandboxState(options);
         var app = builder.Build();
-        var api = new ApiEndpoints(state);
+        var api = new ApiEndpoints(state, app.Lifetime.ApplicationStopping);
         var control = new ControlEndpoints(state);
+        app.Use((ctx, next) =>
+        {
+            ctx.Response.OnStarting(() =>
+            {
+                ctx.Response.Headers.Date = SandboxState.HttpDate(state.Now);
+                return Task.CompletedTask;
+            });
+            return next(ctx);
+        });
         app.Map("/api", branch => branch.Run(api.HandleAsync));
         app.Map("/sandbox", branch => branch.Run(control.HandleAsync));
         app.Run(ctx => Json.Write(ctx, 404, Json.Error("No such path. The API is under /api/v1/ and the controls under /sandbox/.", "NOT_FOUND")));
@@ -62,6 +71,10 @@ internal static class Json
 
     public static object Error(string message, string code) => new { success = false, error = message, code };
 
+    public static object Error(string message) => new { success = false, error = message };
+
+    public static byte[] Bytes(object body) => JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), Options);
+
     public static Task Write(HttpContext ctx, int status, object body)
     {
         ctx.Response.StatusCode = status;
@@ -69,6 +82,22 @@ internal static class Json
     }
 
     public readonly record struct Body(JsonElement Root, int ErrorStatus, object? Error);
+
+    /// <summary>
+    /// Receives the whole body (up to just over 1 MB) before any work starts, so a request whose client then hangs up
+    /// can still be processed, as a real server would.
+    /// </summary>
+    public static async Task BufferAsync(HttpRequest request)
+    {
+        if (request.ContentLength > MaxBodyBytes) return;
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while (buffer.Length <= MaxBodyBytes && (read = await request.Body.ReadAsync(chunk).ConfigureAwait(false)) > 0)
+            buffer.Write(chunk, 0, read);
+        buffer.Position = 0;
+        request.Body = buffer;
+    }
 
     /// <summary>Reads a JSON request body of at most 1 MB; an error status and body otherwise.</summary>
     public static async Task<Body> ReadAsync(HttpRequest request)
@@ -78,7 +107,7 @@ internal static class Json
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted).ConfigureAwait(false)) > 0)
+        while ((read = await request.Body.ReadAsync(chunk).ConfigureAwait(false)) > 0)
         {
             if (buffer.Length + read > MaxBodyBytes) return tooLarge;
             buffer.Write(chunk, 0, read);

@@ -38,11 +38,58 @@ public static class FaultKind
     public const string Html503 = "html-503";
     public const string DropBeforeProcessing = "drop-before";
     public const string DropAfterProcessing = "drop-after";
+    public const string Http408 = "http-408";
+    public const string Http500 = "http-500";
+    public const string Http502 = "http-502";
+    public const string Http504 = "http-504";
+    public const string MessageNotError = "message-not-error";
+    public const string NoCode = "no-code";
+    public const string Empty503 = "empty-503";
+    public const string Truncated200 = "truncated-200";
+    public const string Garbled200 = "garbled-200";
+    public const string RetryAfterSeconds = "retry-after-seconds";
+    public const string RetryAfterZero = "retry-after-zero";
+    public const string RetryAfterDate = "retry-after-date";
+    public const string RetryAfterLong = "retry-after-long";
+    public const string Redirect = "redirect";
+    public const string UnknownCharset = "unknown-charset";
+    public const string Huge200 = "huge-200";
 
-    public static readonly string[] All = { Retry429, Html503, DropBeforeProcessing, DropAfterProcessing };
+    /// <summary>Every kind: what <c>nextFaults</c> accepts and the state counts.</summary>
+    public static readonly string[] All =
+    {
+        Retry429, Html503, DropBeforeProcessing, DropAfterProcessing, Http408, Http500, Http502, Http504, MessageNotError, NoCode,
+        Empty503, Truncated200, Garbled200, RetryAfterSeconds, RetryAfterZero, RetryAfterDate, RetryAfterLong, Redirect, UnknownCharset, Huge200,
+    };
+
+    /// <summary>The passing troubles of a healthy service, which <c>--fault-rate</c> draws from; the rest only come by <c>nextFaults</c>.</summary>
+    public static readonly string[] Transient =
+    {
+        Retry429, Html503, DropBeforeProcessing, DropAfterProcessing, Http408, Http500, Http502, Http504, Empty503, Truncated200,
+    };
+
+    /// <summary>Kinds after which the request has been processed (an invite created, a credit reserved).</summary>
+    public static readonly string[] Processed = { DropAfterProcessing, Truncated200, Garbled200, UnknownCharset, Huge200 };
 }
 
-public sealed record JournalEntry(string Method, string Path, int Status, DateTime Time, string Authorization, string? Fault);
+/// <summary>How <c>X-RateLimit-Reset</c> is written: the contract's ISO-8601, or the odd forms real servers and proxies send.</summary>
+public static class ResetFormat
+{
+    public const string Iso = "iso";
+    public const string UnixSeconds = "unix-seconds";
+    public const string UnixMs = "unix-ms";
+    public const string DeltaSeconds = "delta-seconds";
+    public const string Huge = "huge";
+    public const string Infinity = "infinity";
+    public const string Garbage = "garbage";
+    public const string Negative = "negative";
+    public const string Multiple = "multiple";
+
+    public static readonly string[] All = { Iso, UnixSeconds, UnixMs, DeltaSeconds, Huge, Infinity, Garbage, Negative, Multiple };
+}
+
+public sealed record JournalEntry(string Method, string Path, int Status, DateTime Time, string Authorization, string? Fault,
+    string? Expect, string? ContentType, bool ClientGone);
 
 public enum InviteOutcome { Created, AlreadyExists, InviteLimitExceeded, InsufficientCredits, UnknownTeam }
 
@@ -67,6 +114,8 @@ public sealed class SandboxState
     private int _pending;
     private long _requests;
     private long _rateLimited;
+    private int _inFlight;
+    private int _mostInFlight;
 
     public SandboxState(SandboxOptions startup)
     {
@@ -89,6 +138,12 @@ public sealed class SandboxState
     public int? InviteLimit { get; private set; }
     /// <summary>Which methods the credits endpoint answers: the seed documents POST, the later reference GET.</summary>
     public string CreditsMethods { get; private set; } = "GET, POST";
+    public int ClockSkewSeconds { get; private set; }
+    public bool CancelOnDisconnect { get; private set; }
+    public string ResetHeaderFormat { get; private set; } = ResetFormat.Iso;
+
+    /// <summary>The sandbox's clock: real UTC plus the configured skew. Every time it sends is on this clock.</summary>
+    public DateTime Now => DateTime.UtcNow.AddSeconds(ClockSkewSeconds);
 
     /// <summary>Back to the start-up options: no invites, the start-up balance, zeroed counters and windows.</summary>
     public void Reset()
@@ -107,6 +162,7 @@ public sealed class SandboxState
             _pending = 0;
             _requests = 0;
             _rateLimited = 0;
+            _mostInFlight = _inFlight;
             LatencyMs = _startup.LatencyMs;
             RateLimit = _startup.RateLimit;
             RateWindowSeconds = _startup.RateWindowSeconds;
@@ -114,12 +170,16 @@ public sealed class SandboxState
             FaultSeed = _startup.FaultSeed;
             InviteLimit = _startup.InviteLimit;
             CreditsMethods = "GET, POST";
+            ClockSkewSeconds = _startup.ClockSkewSeconds;
+            CancelOnDisconnect = _startup.CancelOnDisconnect;
+            ResetHeaderFormat = _startup.ResetHeaderFormat;
             _faultRandom = new Random(FaultSeed);
         }
     }
 
     public sealed record SettingsChange(int? LatencyMs, int? RateLimit, int? RateWindowSeconds, double? FaultRate,
-        int? FaultSeed, bool SetInviteLimit, int? InviteLimit, IReadOnlyList<string>? NextFaults, string? CreditsMethods = null);
+        int? FaultSeed, bool SetInviteLimit, int? InviteLimit, IReadOnlyList<string>? NextFaults, string? CreditsMethods = null,
+        int? ClockSkewSeconds = null, bool? CancelOnDisconnect = null, string? ResetHeaderFormat = null);
 
     public void Apply(SettingsChange change)
     {
@@ -132,6 +192,9 @@ public sealed class SandboxState
             if (change.FaultSeed is { } seed) { FaultSeed = seed; _faultRandom = new Random(seed); }
             if (change.SetInviteLimit) InviteLimit = change.InviteLimit;
             if (change.CreditsMethods is { } methods) CreditsMethods = methods;
+            if (change.ClockSkewSeconds is { } skew) ClockSkewSeconds = skew;
+            if (change.CancelOnDisconnect is { } cancel) CancelOnDisconnect = cancel;
+            if (change.ResetHeaderFormat is { } format) ResetHeaderFormat = format;
             if (change.NextFaults is { } faults) foreach (var f in faults) _scriptedFaults.Enqueue(f);
         }
     }
@@ -146,9 +209,19 @@ public sealed class SandboxState
         get { lock (_gate) return _credits; }
     }
 
+    public void EnterRequest()
+    {
+        lock (_gate) _mostInFlight = Math.Max(_mostInFlight, ++_inFlight);
+    }
+
+    public void LeaveRequest()
+    {
+        lock (_gate) _inFlight--;
+    }
+
     public readonly record struct RateDecision(bool Enabled, bool Allowed, int Limit, int Remaining, DateTime Reset);
 
-    /// <summary>Counts one request against its key's fixed window.</summary>
+    /// <summary>Counts one request against its key's fixed window, on the real clock: a window lasts its real length whatever the skew.</summary>
     public RateDecision CountRequest(string key, DateTime now)
     {
         lock (_gate)
@@ -173,7 +246,7 @@ public sealed class SandboxState
             string? kind = null;
             if (_scriptedFaults.Count > 0) kind = _scriptedFaults.Dequeue();
             else if (FaultRate > 0 && _faultRandom.NextDouble() < FaultRate)
-                kind = FaultKind.All[_faultRandom.Next(FaultKind.All.Length)];
+                kind = FaultKind.Transient[_faultRandom.Next(FaultKind.Transient.Length)];
             if (kind is not null) _faultCounts[kind]++;
             return kind;
         }
@@ -193,7 +266,7 @@ public sealed class SandboxState
                 Id = Guid.NewGuid().ToString("N")[..20],
                 Email = email,
                 TeamId = teamId,
-                CreatedAt = DateTime.UtcNow,
+                CreatedAt = Now,
             };
             _credits--;
             _pending++;
@@ -272,6 +345,8 @@ public sealed class SandboxState
                 {
                     requests = _requests,
                     rateLimited = _rateLimited,
+                    inFlight = _inFlight,
+                    mostInFlight = _mostInFlight,
                     faults = new Dictionary<string, long>(_faultCounts),
                 },
                 settings = new
@@ -283,6 +358,9 @@ public sealed class SandboxState
                     faultSeed = FaultSeed,
                     inviteLimit = InviteLimit,
                     creditsMethods = CreditsMethods,
+                    clockSkewSeconds = ClockSkewSeconds,
+                    cancelOnDisconnect = CancelOnDisconnect,
+                    resetHeaderFormat = ResetHeaderFormat,
                     pendingScriptedFaults = _scriptedFaults.ToList(),
                 },
             };
@@ -290,6 +368,8 @@ public sealed class SandboxState
     }
 
     public static string Iso(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    public static string HttpDate(DateTime utc) => utc.ToString("r", CultureInfo.InvariantCulture);
 }
 
 public sealed record OrganizationInfo(string Uid, string Name, string Website, IReadOnlyList<Team> Teams);

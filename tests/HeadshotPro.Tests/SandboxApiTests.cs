@@ -49,7 +49,7 @@ public class SandboxApiTests
     }
 
     [Fact]
-    public async Task Invite_with_a_team_echoes_it_and_an_unknown_team_is_INVALID_REQUEST()
+    public async Task Invite_with_a_team_echoes_it_and_an_unknown_team_is_404_NOT_FOUND()
     {
         await using var sandbox = await TestSandbox.StartAsync();
         var (status, body, _) = await sandbox.InviteAsync("ann@corp.example", "team_marketing");
@@ -57,7 +57,9 @@ public class SandboxApiTests
         Assert.Equal("team_marketing", (string?)body!["teamId"]);
 
         (status, body, _) = await sandbox.InviteAsync("bob@corp.example", "team_nope");
-        AssertError(400, "INVALID_REQUEST", status, body);
+        AssertError(404, "NOT_FOUND", status, body);
+        Assert.Single(sandbox.Server.State.ListInvites());
+        Assert.Equal(99, sandbox.Server.State.Credits);
     }
 
     [Fact]

@@ -51,6 +51,28 @@ public sealed class TestSandbox : IAsyncDisposable
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>A client that follows no redirect and opens a new connection for every request.</summary>
+    public HttpClient NewClient()
+    {
+        var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = ApiBaseUri };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        http.DefaultRequestHeaders.ConnectionClose = true;
+        return http;
+    }
+
+    /// <summary>Polls the state until <paramref name="until"/> holds or <paramref name="bound"/> has passed; answers the last state read.</summary>
+    public async Task<JsonNode> WaitForStateAsync(Func<JsonNode, bool> until, TimeSpan bound)
+    {
+        var deadline = DateTime.UtcNow + bound;
+        var state = await StateAsync();
+        while (!until(state) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+            state = await StateAsync();
+        }
+        return state;
+    }
+
     public async Task<JsonArray> JournalAsync() => JsonNode.Parse(await Control.GetStringAsync("journal"))!["journal"]!.AsArray();
 
     public async ValueTask DisposeAsync()

@@ -80,7 +80,8 @@ function Invoke-Package {
     Write-Host "Packaged $($package.FullName)"
 
     # Azure Automation imports a zip named after the module whose top folder is the module folder. ZipFile writes '/'
-    # separators on every platform (Windows PowerShell 5.1's Compress-Archive wrote '\', which Automation rejects).
+    # separators on every platform (Compress-Archive in Windows PowerShell 5.1 wrote '\', which tools outside Windows
+    # read as part of the file name).
     $zip = Join-Path $repository 'HeadshotPro.zip'
     if (Test-Path $zip) { Remove-Item $zip }
     Add-Type -AssemblyName System.IO.Compression.FileSystem

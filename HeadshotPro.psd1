@@ -7,6 +7,9 @@
     Copyright            = '(c) HeadshotPro PowerShell module contributors. MIT License.'
     Description          = 'Invite people to HeadshotPro (AI team headshots), read and revoke invites, and check credits from PowerShell: pipe Get-ADUser, Get-MgUser or Import-Csv output straight in. Paced to the API rate limit, retried through faults, every input accounted for.'
     PowerShellVersion    = '5.1'
+    # Windows PowerShell checks this before loading; PowerShell 7.0/7.1 (Newtonsoft.Json 12) are refused by the module's
+    # initializer with a message naming what works. See docs/compatibility.md.
+    DotNetFrameworkVersion = '4.7.2'
     CompatiblePSEditions = @('Desktop', 'Core')
     FormatsToProcess     = @('HeadshotPro.Format.ps1xml')
     CmdletsToExport      = @(

@@ -9,7 +9,8 @@ Tasks:
   Test     Build, then the xUnit tests and the Pester tests; ends with one line 'N passed, N failed'
   Demo     Build, start the sandbox, and run a small onboarding against it
   Sandbox  Build, then run the sandbox in the foreground (extra arguments go to it) until Ctrl+C
-  Package  Build, then out/HeadshotPro.<version>.nupkg through Publish-PSResource to a local file repository
+  Package  Build, then out/HeadshotPro.<version>.nupkg through Publish-PSResource to a local file repository, and
+           out/HeadshotPro.zip for Azure Automation (one top folder HeadshotPro holding the module)
   Bench    Build, then the benchmarks in bench/ (figures, never pass/fail)
   Clean    remove out/ and every bin/ and obj/
 
@@ -77,6 +78,15 @@ function Invoke-Package {
     $package = Get-ChildItem $repository -Filter "HeadshotPro.$(Get-ModuleVersion).nupkg"
     if (-not $package) { throw "Publish-PSResource left no HeadshotPro.$(Get-ModuleVersion).nupkg in $repository." }
     Write-Host "Packaged $($package.FullName)"
+
+    # Azure Automation imports a zip named after the module whose top folder is the module folder. ZipFile writes '/'
+    # separators on every platform (Compress-Archive in Windows PowerShell 5.1 wrote '\', which tools outside Windows
+    # read as part of the file name).
+    $zip = Join-Path $repository 'HeadshotPro.zip'
+    if (Test-Path $zip) { Remove-Item $zip }
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+    [System.IO.Compression.ZipFile]::CreateFromDirectory($Out, $zip, [System.IO.Compression.CompressionLevel]::Optimal, $true)
+    Write-Host "Packaged $zip (for Azure Automation)"
 }
 
 function Get-PesterModulePath {

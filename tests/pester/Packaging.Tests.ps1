@@ -1,0 +1,174 @@
+#Requires -Version 7.4
+# The Azure Automation zip (out/HeadshotPro.zip from build.ps1 Package), and a runbook-like run: a fresh, non-interactive
+# pwsh with no home folder and the key only in environment variables, against a sandbox process.
+# Every child process is waited on with a time limit and killed when it runs over.
+
+BeforeAll {
+    $root = Resolve-Path "$PSScriptRoot/../.."
+    $zip = Join-Path $root 'out/HeadshotPro.zip'
+    Import-Module "$root/src/HeadshotPro.Sandbox/SandboxProcess.psm1" -Force
+    Add-Type -AssemblyName System.IO.Compression.FileSystem
+
+    # Unpacks the zip as Azure Automation does: its top folder becomes a module folder on PSModulePath.
+    function Expand-ModuleZip([string] $Destination) {
+        $null = New-Item -ItemType Directory $Destination -Force
+        [System.IO.Compression.ZipFile]::ExtractToDirectory($zip, $Destination)
+        $Destination
+    }
+
+    # Runs pwsh -NoProfile -NonInteractive with stdin closed, waits at most TimeoutSec and kills it on expiry.
+    function Invoke-FreshPwsh {
+        param(
+            [Parameter(Mandatory)] [string[]] $Arguments,
+            [hashtable] $Environment = @{},
+            [string[]] $RemoveEnvironment = @(),
+            [int] $TimeoutSec = 120
+        )
+        $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive') + $Arguments) { $info.ArgumentList.Add($a) }
+        foreach ($name in $RemoveEnvironment) { $null = $info.Environment.Remove($name) }
+        foreach ($name in $Environment.Keys) { $info.Environment[$name] = $Environment[$name] }
+        $info.WorkingDirectory = $TestDrive
+        $info.UseShellExecute = $false
+        $info.RedirectStandardInput = $true
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $process = [System.Diagnostics.Process]::Start($info)
+        try {
+            $process.StandardInput.Close()  # anything that tries to prompt reads end-of-file instead of waiting
+            $stdout = $process.StandardOutput.ReadToEndAsync()
+            $stderr = $process.StandardError.ReadToEndAsync()
+            if (-not $process.WaitForExit($TimeoutSec * 1000)) {
+                $process.Kill($true)
+                $null = $process.WaitForExit(10000)
+                throw "pwsh did not finish within $TimeoutSec s and was killed. Its output so far: $(if ($stdout.IsCompleted) { $stdout.Result })"
+            }
+            $process.WaitForExit()  # and the output streams are drained
+            [pscustomobject]@{ ExitCode = $process.ExitCode; StdOut = $stdout.Result; StdErr = $stderr.Result }
+        }
+        finally {
+            $process.Dispose()
+        }
+    }
+}
+
+Describe 'The Azure Automation zip' {
+    It 'has one top folder HeadshotPro holding the manifest and everything of out/HeadshotPro' {
+        $zip | Should -Exist -Because 'build.ps1 Test packages before it tests'
+        $archive = [System.IO.Compression.ZipFile]::OpenRead($zip)
+        try { $entries = @($archive.Entries.FullName) } finally { $archive.Dispose() }
+
+        $entries | Where-Object { $_ -match '\\' } | Should -BeNullOrEmpty -Because 'entry names use / on every platform'
+        $entries | Where-Object { $_ -notlike 'HeadshotPro/*' } | Should -BeNullOrEmpty
+        $entries | Should -Contain 'HeadshotPro/HeadshotPro.psd1'
+        $built = Get-ChildItem "$root/out/HeadshotPro" -Recurse -File |
+            ForEach-Object { 'HeadshotPro/' + [IO.Path]::GetRelativePath("$root/out/HeadshotPro", $_.FullName).Replace('\', '/') }
+        $entries | Where-Object { -not $_.EndsWith('/') } | Sort-Object | Should -Be ($built | Sort-Object)
+    }
+
+    It 'imports from its unpacked folder in a fresh pwsh, with every cmdlet and its help' {
+        $modules = Expand-ModuleZip (Join-Path $TestDrive 'zip-modules')
+        $script = @'
+$ErrorActionPreference = 'Stop'
+Import-Module HeadshotPro
+$module = Get-Module HeadshotPro
+[pscustomobject]@{
+    ModuleBase = $module.ModuleBase
+    Version    = $module.Version.ToString()
+    Exported   = @((Import-PowerShellDataFile (Join-Path $module.ModuleBase 'HeadshotPro.psd1')).CmdletsToExport)
+    Commands   = @((Get-Command -Module HeadshotPro).Name)
+    Help       = @(Get-Command -Module HeadshotPro | ForEach-Object {
+        $help = Get-Help $_.Name -Full
+        [pscustomobject]@{ Name = $_.Name; Examples = @($help.examples.example).Count; HasDescription = [bool]$help.description }
+    })
+    About      = [bool](Get-Help about_HeadshotPro | Out-String | Select-String 'SkipExisting')
+} | ConvertTo-Json -Depth 4 -Compress
+'@
+        $run = Invoke-FreshPwsh -Arguments '-Command', $script -Environment @{ PSModulePath = $modules } -TimeoutSec 120
+        $run.ExitCode | Should -Be 0 -Because $run.StdErr
+        $result = $run.StdOut | ConvertFrom-Json
+
+        $result.ModuleBase | Should -Be (Join-Path $modules 'HeadshotPro')
+        $result.Version | Should -Not -Be '0.0.0' -Because 'the build stamps the version into the manifest'
+        $result.Commands | Sort-Object | Should -Be @(
+            'Connect-HeadshotPro', 'Disconnect-HeadshotPro', 'Get-HeadshotConnection', 'Get-HeadshotCredits',
+            'Get-HeadshotInvite', 'Get-HeadshotOrganization', 'Get-HeadshotTeam', 'New-HeadshotInvite', 'Revoke-HeadshotInvite')
+        $result.Commands | Sort-Object | Should -Be ($result.Exported | Sort-Object)
+        foreach ($help in $result.Help) {
+            $help.HasDescription | Should -BeTrue -Because "$($help.Name) has help"
+            $help.Examples | Should -BeGreaterOrEqual 3 -Because "$($help.Name) has examples"
+        }
+        $result.About | Should -BeTrue
+    }
+}
+
+Describe 'A runbook' {
+    BeforeAll {
+        $sandbox = Start-HeadshotSandbox -Arguments '--credits', '100', '--latency-ms', '150'
+        $modules = Expand-ModuleZip (Join-Path $TestDrive 'runbook-modules')
+    }
+    AfterAll {
+        if ($sandbox) { $sandbox | Stop-HeadshotSandbox }
+    }
+
+    It 'invites 20 people with the key only in environment variables, no home, no prompt and no progress records' {
+        $addresses = 1..20 | ForEach-Object { "runbook$_@contoso.example" }
+        $probeAddresses = 1..20 | ForEach-Object { "probe$_@contoso.example" }
+        $runbook = Join-Path $TestDrive 'Invite-NewHires.ps1'
+        Set-Content $runbook @"
+# No Import-Module and no Connect-HeadshotPro: the module autoloads from PSModulePath, the key comes from the environment.
+`$addresses = '$($addresses -join "', '")'
+`$invites = @(`$addresses | New-HeadshotInvite -Team Marketing)
+foreach (`$invite in `$invites) { "INVITED `$(`$invite.Email) `$(`$invite.Status)" }
+`$invites | Select-Object -First 3 | Format-Table Email, Status
+Get-HeadshotConnection | Format-List BaseUri, Source
+
+# The Automation host keeps every progress record in the job's progress stream; the console host of this pwsh draws
+# none to redirected output. So count them: 20 more invites in a runspace on this same host, whose progress stream is
+# collected, and one Write-Progress of our own to show the count would see them.
+`$probe = [powershell]::Create()
+`$probe.Runspace = [runspacefactory]::CreateRunspace(`$Host)
+`$probe.Runspace.Open()
+`$null = `$probe.AddScript('`$input | New-HeadshotInvite | ForEach-Object { "INVITED `$(`$_.Email) `$(`$_.Status)" }; Write-Progress -Activity probe -Status done')
+`$probe.Invoke([string[]]('$($probeAddresses -join "', '")'))
+`$probe.Streams.Error | ForEach-Object { "ERROR `$_" }
+"PROGRESS `$(@(`$probe.Streams.Progress | Where-Object Activity -ne 'probe').Count) PROBE `$(@(`$probe.Streams.Progress | Where-Object Activity -eq 'probe').Count)"
+`$probe.Runspace.Dispose()
+`$probe.Dispose()
+if (`$Error.Count -gt 0) { `$Error | ForEach-Object { "ERROR `$_" }; exit 2 }
+"@
+
+        $plainKey = [System.Net.NetworkCredential]::new('', $sandbox.ApiKey).Password
+        $run = Invoke-FreshPwsh -Arguments '-File', $runbook -TimeoutSec 180 `
+            -RemoveEnvironment 'HOME', 'USERPROFILE', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME' `
+            -Environment @{
+                PSModulePath          = $modules
+                HEADSHOTPRO_API_KEY   = $plainKey
+                HEADSHOTPRO_BASE_URI  = $sandbox.BaseUri.ToString()
+            }
+
+        $run.ExitCode | Should -Be 0 -Because "stdout: $($run.StdOut) stderr: $($run.StdErr)"
+        $run.StdErr | Should -BeNullOrEmpty
+        $lines = @($run.StdOut -split "`r?`n")
+        ($lines | Where-Object { $_ -like 'INVITED *' }) -replace '^INVITED (\S+) .*$', '$1' | Sort-Object |
+            Should -Be ($addresses + $probeAddresses | Sort-Object)
+        $lines | Should -Contain 'PROGRESS 0 PROBE 1'
+        $lines | Where-Object { $_ -like 'INVITED *' } | ForEach-Object { $_ | Should -Match ' pending-invite$' }
+        $run.StdOut | Should -Match 'Source\s*:\s*(\x1b\[[0-9;]*m)*Environment'
+
+        # No progress records rendered and no escape sequences but PowerShell's own table/list header colours (pwsh
+        # 7.2+ writes those even to redirected output; the module has no say in them), and never the key.
+        $all = $run.StdOut + $run.StdErr
+        foreach ($style in $PSStyle.Formatting.TableHeader, $PSStyle.Formatting.FormatAccent, $PSStyle.Reset) {
+            $all = $all.Replace($style, '')
+        }
+        $all | Should -Not -Match '\x1b' -Because 'progress bars are drawn with escape sequences'
+        $all | Should -Not -Match 'Inviting people to HeadshotPro'
+        $all | Should -Not -Match '\d+ done, \d+ in flight'
+        $all | Should -Not -Match ([regex]::Escape($plainKey))
+
+        $invited = (Invoke-HeadshotSandboxControl $sandbox state).invites
+        @($invited).Count | Should -Be 40
+        $invited.email | Sort-Object | Should -Be ($addresses + $probeAddresses | Sort-Object)
+    }
+}

@@ -239,14 +239,10 @@ namespace HeadshotPro.Commands
             {
                 step();
             }
-            catch (PipelineStoppedException)
+            catch (Exception e)
             {
-                ReportUnfinished(GraceAfterStop, stopping: true);
-                throw;
-            }
-            catch (Exception)
-            {
-                ReportUnfinished(GraceAfterError, stopping: false);
+                ReportUnfinished(StopToken.IsCancellationRequested ? GraceAfterStop : GraceAfterError);
+                if (e is OperationCanceledException && StopToken.IsCancellationRequested) throw new PipelineStoppedException();
                 throw;
             }
         }
@@ -254,10 +250,11 @@ namespace HeadshotPro.Commands
         /// <summary>
         /// Sends nothing more, lets the requests in flight finish within <paramref name="grace"/>, and names in one
         /// warning every item whose result will not be written: done, failed, or sent without an answer yet.
-        /// While the pipeline is stopping its streams are closed, so the warning goes straight to the host.
+        /// While the pipeline is stopping (Ctrl+C) its streams are closed, so the warning goes straight to the host.
         /// </summary>
-        private void ReportUnfinished(TimeSpan grace, bool stopping)
+        private void ReportUnfinished(TimeSpan grace)
         {
+            if (_inFlight.Count == 0) return;
             _ending = true;
             var outcomes = new List<Completion>();
             var deadline = DateTime.UtcNow + grace;
@@ -284,18 +281,14 @@ namespace HeadshotPro.Commands
             if (lines.Count == 0) return;
 
             var message = "The run stopped early. " + string.Join(" ", lines);
-            if (!stopping)
+            try
             {
-                try
-                {
-                    WriteWarning(message);
-                    return;
-                }
-                catch (Exception e) when (e is PipelineStoppedException || e is ActionPreferenceStopException || e is InvalidOperationException)
-                {
-                }
+                WriteWarning(message);
             }
-            Host.UI.WriteWarningLine(message);
+            catch (Exception e) when (e is PipelineStoppedException || e is ActionPreferenceStopException || e is InvalidOperationException)
+            {
+                Host.UI.WriteWarningLine(message);
+            }
         }
 
         private void UpdateProgress(bool force)

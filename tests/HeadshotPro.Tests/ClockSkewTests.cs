@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using HeadshotPro.Sandbox;
+
+namespace HeadshotPro.Tests;
+
+[CollectionDefinition(nameof(ClockSkewTests), DisableParallelization = true)]
+public class ClockSkewTestsRunAlone;
+
+/// <summary>
+/// The server's reset times are read on the server's clock: a skew of five minutes either way neither stalls a run nor
+/// draws 429s. Time bounds are loose guards (a run paced by a misread clock took 188 s); figures are in bench/.
+/// </summary>
+[Collection(nameof(ClockSkewTests))]
+public class ClockSkewTests
+{
+    [Theory(Timeout = 120_000)]
+    [InlineData(-300)]
+    [InlineData(90)]
+    [InlineData(300)]
+    public async Task A_skewed_server_clock_neither_stalls_the_run_nor_draws_429s(int skewSeconds)
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 40, RateWindowSeconds = 4, ClockSkewSeconds = skewSeconds });
+        using var host = new PowerShellHost();
+        host.Connect(sandbox);
+        var watch = Stopwatch.StartNew();
+        var result = host.Run("1..100 | ForEach-Object { \"user$_@corp.example\" } | New-HeadshotInvite -ThrottleLimit 10");
+        watch.Stop();
+        Assert.Empty(result.Errors);
+        Assert.Equal(100, result.Output.Count);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(25), $"100 invites at 40 per 4 s took {watch.Elapsed} with the server {skewSeconds} s off");
+        Assert.True((long)(await sandbox.StateAsync())["counters"]!["rateLimited"]! <= 2, "the run collected 429s");
+        Assert.True((long)(await sandbox.StateAsync())["counters"]!["mostInFlight"]! > 1, "the pacer fell back to one request at a time");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task An_HTTP_date_Retry_After_is_read_on_the_servers_clock()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { ClockSkewSeconds = 300 });
+        using var client = new HeadshotPro.Client.HeadshotProClient(new HeadshotPro.Client.ClientSettings(sandbox.ApiBaseUri, TestSandbox.Key));
+        await client.GetCreditsAsync(default);
+        await sandbox.SettingsAsync(new { nextFaults = new[] { FaultKind.RetryAfterDate } });
+        var watch = Stopwatch.StartNew();
+        Assert.Equal(100, await client.GetCreditsAsync(default));
+        // Two seconds on the server's clock; read on ours it would be five minutes and two seconds, past -MaxRetryWaitSec.
+        Assert.InRange(watch.Elapsed.TotalSeconds, 0.5, 10);
+    }
+}

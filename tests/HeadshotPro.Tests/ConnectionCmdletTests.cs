@@ -102,25 +102,4 @@ public class ConnectionCmdletTests
         Assert.Equal(1, (int)a.Run("(Get-HeadshotCredits).Credits").Output.Single().BaseObject);
         Assert.Equal(2, (int)b.Run("(Get-HeadshotCredits).Credits").Output.Single().BaseObject);
     }
-
-    [Fact]
-    public async Task Requests_go_through_the_proxy_given_to_Connect()
-    {
-        // The sandbox doubles as the proxy: it answers absolute-form requests by their path. The base URI points
-        // at a port where nothing listens, so only a proxied request can succeed.
-        await using var proxy = await TestSandbox.StartAsync(new SandboxOptions { Credits = 7 });
-        var listener = System.Net.Sockets.TcpListener.Create(0);
-        listener.Start();
-        var unreachable = new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)listener.LocalEndpoint).Port}/api/v1/");
-        listener.Stop();
-        using var host = new PowerShellHost();
-        var result = host.Run("""
-            Connect-HeadshotPro -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force) -BaseUri $uri -Proxy $proxy -PassThru
-            (Get-HeadshotCredits).Credits
-            """, ("key", TestSandbox.Key), ("uri", unreachable), ("proxy", proxy.Server.RootUri));
-        Assert.Null(result.Terminating);
-        Assert.Equal(proxy.Server.RootUri, ((Connection)result.Output[0].BaseObject).Proxy);
-        Assert.Equal(7, (int)result.Output[1].BaseObject);
-        Assert.Equal(2, (await proxy.JournalAsync()).Count);
-    }
 }

@@ -26,8 +26,12 @@ namespace HeadshotPro.Client
         /// <summary>The most a single request may wait for the rate limit in all.</summary>
         public TimeSpan MaxRetryWait { get; set; } = TimeSpan.FromSeconds(300);
 
+        /// <summary>A proxy for every request; null uses the system's (as Invoke-RestMethod does).</summary>
         public Uri? Proxy { get; set; }
         public ICredentials? ProxyCredential { get; set; }
+
+        /// <summary>Sign in to the proxy as the current Windows user (NTLM/Kerberos).</summary>
+        public bool ProxyUseDefaultCredentials { get; set; }
 
         public override string ToString() => BaseUri.ToString();
     }

@@ -28,9 +28,14 @@ namespace HeadshotPro.Commands
         [Parameter]
         public Uri? Proxy { get; set; }
 
+        /// <summary>Credentials for -Proxy.</summary>
         [Parameter]
         [Credential]
         public PSCredential? ProxyCredential { get; set; }
+
+        /// <summary>Sign in to the proxy (given, or the system's) as the current Windows user: NTLM or Kerberos.</summary>
+        [Parameter]
+        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
 
         /// <summary>Seconds to wait for each attempt of a request.</summary>
         [Parameter]
@@ -47,11 +52,12 @@ namespace HeadshotPro.Commands
 
         protected override void EndProcessing()
         {
-            var requested = BaseUri ?? ClientSettings.DefaultBaseUri;
+            var requested = BaseUri ?? EnvironmentBaseUri() ?? ClientSettings.DefaultBaseUri;
             var baseUri = BaseUriRules.Check(requested, out var problem);
             if (baseUri == null)
-                ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(problem), "InvalidBaseUri", ErrorCategory.InvalidArgument, requested, problem!,
+                ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(problem), "InvalidBaseUri", ErrorCategory.InvalidArgument, BaseUriRules.Redacted(requested), problem!,
                     "Leave -BaseUri out for HeadshotPro itself, or give the sandbox's http://127.0.0.1:PORT/api/v1/."));
+            CheckProxy(baseUri!);
 
             var key = PlainText(ParameterSetName == CredentialSet ? Credential.Password : ApiKey).Trim();
             if (key.Length == 0)
@@ -64,6 +70,7 @@ namespace HeadshotPro.Commands
                 MaxRetryWait = TimeSpan.FromSeconds(MaxRetryWaitSec),
                 Proxy = Proxy,
                 ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+                ProxyUseDefaultCredentials = ProxyUseDefaultCredentials,
             };
             var client = new HeadshotProClient(settings);
             int credits;
@@ -87,6 +94,30 @@ namespace HeadshotPro.Commands
             SessionStore.Set(Runspace.DefaultRunspace, session);
             WriteVerbose($"Connected to {baseUri} as key {settings.ApiKeyHint}; {credits} credits available.");
             if (PassThru) WriteObject(session.Connection);
+        }
+
+        /// <summary>$env:HEADSHOTPRO_BASE_URI, as the other cmdlets read it when there is no Connect.</summary>
+        private Uri? EnvironmentBaseUri()
+        {
+            var text = Environment.GetEnvironmentVariable(EnvBaseUri)?.Trim();
+            if (string.IsNullOrEmpty(text)) return null;
+            if (Uri.TryCreate(text, UriKind.Absolute, out var uri)) return uri;
+            var message = $"$env:{EnvBaseUri} is not an absolute URI.";
+            ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(message), "InvalidBaseUri", ErrorCategory.InvalidArgument, null, message,
+                $"Set it to the API's base, like {ClientSettings.DefaultBaseUri}, remove it, or give -BaseUri."));
+            return null;
+        }
+
+        private void CheckProxy(Uri baseUri)
+        {
+            string? problem = null;
+            if (Proxy != null) problem = BaseUriRules.CheckProxy(Proxy, baseUri);
+            else if (ProxyCredential != null) problem = "-ProxyCredential needs -Proxy: the system's proxy is used with -ProxyUseDefaultCredentials, or give the proxy's address.";
+            if (problem == null && ProxyCredential != null && ProxyUseDefaultCredentials)
+                problem = "Give either -ProxyCredential or -ProxyUseDefaultCredentials, not both.";
+            if (problem != null)
+                ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(problem), "InvalidProxy", ErrorCategory.InvalidArgument,
+                    Proxy == null ? null : BaseUriRules.Redacted(Proxy), problem, "Correct the proxy options and connect again."));
         }
 
         /// <summary>Reads a SecureString through a BSTR, zeroed right after.</summary>

@@ -18,6 +18,7 @@ namespace HeadshotPro.Commands
     {
         internal const string EnvApiKey = "HEADSHOTPRO_API_KEY";
         internal const string EnvBaseUri = "HEADSHOTPRO_BASE_URI";
+        private static readonly TimeSpan VerboseInterval = TimeSpan.FromMilliseconds(250);
 
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private readonly ConcurrentQueue<string> _verbose = new ConcurrentQueue<string>();
@@ -94,7 +95,7 @@ namespace HeadshotPro.Commands
                 if (checkedUri == null)
                 {
                     var message = $"$env:{EnvBaseUri} is not a usable base URI: {problem}";
-                    ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(message), "InvalidBaseUri", ErrorCategory.InvalidArgument, uriText, message,
+                    ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(message), "InvalidBaseUri", ErrorCategory.InvalidArgument, parsed == null ? null : BaseUriRules.Redacted(parsed), message,
                         $"Set it to the API's base, like {ClientSettings.DefaultBaseUri}, or remove it."));
                 }
                 baseUri = checkedUri!;
@@ -114,12 +115,17 @@ namespace HeadshotPro.Commands
                 return Convert.ToBase64String(sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(text)));
         }
 
-        /// <summary>Runs one client call, writing its verbose lines; Ctrl+C stops it. Resolve <see cref="Session"/> before: the call runs on a worker thread.</summary>
+        /// <summary>
+        /// Runs one client call, writing its verbose lines as they come (a long wait is seen while it lasts); Ctrl+C stops
+        /// it. Resolve <see cref="Session"/> before: the call runs on a worker thread.
+        /// </summary>
         internal T Call<T>(Func<CancellationToken, Task<T>> call)
         {
             try
             {
-                return Task.Run(() => call(StopToken)).GetAwaiter().GetResult();
+                var task = Task.Run(() => call(StopToken));
+                while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(VerboseInterval)) FlushVerbose();
+                return task.GetAwaiter().GetResult();
             }
             catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
             {

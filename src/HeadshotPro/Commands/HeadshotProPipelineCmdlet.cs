@@ -98,8 +98,7 @@ namespace HeadshotPro.Commands
             if (!MyInvocation.ExpectingInput && GivenItems != null) _total = GivenItems.Count;
             _throttleLimit = ThrottleLimit;
             _ = Requests;
-            _showProgress = Host.Name == "ConsoleHost" && Environment.UserInteractive &&
-                !Environment.GetCommandLineArgs().Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase));
+            _showProgress = ShowsProgress(Host.Name, Environment.UserInteractive, Environment.GetCommandLineArgs());
             Guarded(BeginInput);
         }
 
@@ -123,6 +122,15 @@ namespace HeadshotPro.Commands
 
         /// <summary>After every result was written.</summary>
         protected virtual void Finished() { }
+
+        /// <summary>
+        /// Progress is written in any interactive host (the console, VS Code, ISE, Windows Terminal), where
+        /// $ProgressPreference then decides; not in a host without a user (Azure Automation's "Default Host", a
+        /// service) or a pwsh started with -NonInteractive.
+        /// </summary>
+        internal static bool ShowsProgress(string hostName, bool userInteractive, string[] commandLine) =>
+            hostName != "Default Host" && userInteractive &&
+            !commandLine.Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase) || a.StartsWith("/noni", StringComparison.OrdinalIgnoreCase));
 
         /// <summary>Queues one item's request once there is room in the window; its result, or its error, is written later.</summary>
         protected void Submit(object target, Func<RequestOptions, CancellationToken, Task<object?>> work, RequestOptions? options = null)

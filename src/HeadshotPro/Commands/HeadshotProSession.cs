@@ -39,10 +39,15 @@ namespace HeadshotPro.Commands
         public void Dispose() => Client.Dispose();
     }
 
-    /// <summary>The current session of each runspace: a connection belongs to the runspace that made it, as in PowerShell remoting.</summary>
+    /// <summary>
+    /// The current session of each runspace: a connection belongs to the runspace that made it, as in PowerShell
+    /// remoting, and is let go when the runspace closes (its HTTP client is shared by the process's other sessions
+    /// with the same base URI, key and proxy, and disposed with the last of them).
+    /// </summary>
     internal static class SessionStore
     {
         private static readonly ConditionalWeakTable<Runspace, HeadshotProSession> Sessions = new ConditionalWeakTable<Runspace, HeadshotProSession>();
+        private static readonly ConditionalWeakTable<Runspace, object> Watched = new ConditionalWeakTable<Runspace, object>();
         private static readonly object Gate = new object();
 
         public static HeadshotProSession? Get(Runspace runspace)
@@ -58,8 +63,22 @@ namespace HeadshotPro.Commands
                 Sessions.TryGetValue(runspace, out old);
                 Sessions.Remove(runspace);
                 if (session != null) Sessions.Add(runspace, session);
+                if (session != null && !Watched.TryGetValue(runspace, out _))
+                {
+                    Watched.Add(runspace, Gate);
+                    runspace.StateChanged += ForgetWhenClosed;
+                }
             }
             if (old != null && !ReferenceEquals(old, session)) old.Dispose();
+        }
+
+        private static void ForgetWhenClosed(object? sender, RunspaceStateEventArgs e)
+        {
+            if (sender is Runspace runspace && (e.RunspaceStateInfo.State == RunspaceState.Closed || e.RunspaceStateInfo.State == RunspaceState.Broken))
+            {
+                runspace.StateChanged -= ForgetWhenClosed;
+                Set(runspace, null);
+            }
         }
     }
 }

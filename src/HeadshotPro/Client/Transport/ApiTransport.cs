@@ -29,46 +29,25 @@ namespace HeadshotPro.Client.Transport
         private static readonly TimeSpan BackoffCap = TimeSpan.FromSeconds(30);
         private static readonly TimeSpan MinimumRateLimitWait = TimeSpan.FromMilliseconds(250);
 
-        private readonly HttpClient _http;
+        private readonly SharedConnection _shared;
         private readonly ClientSettings _settings;
         private readonly Random _jitter = new Random();
-        private volatile bool _keyRejected;
+        private int _disposed;
 
         public ApiTransport(ClientSettings settings)
         {
             _settings = settings;
-            Clock = new ServerClock();
-            Pacer = new RateLimitPacer(Clock);
-            if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
-                PrepareDotNetFramework(settings.BaseUri);
-
-            var handler = new HttpClientHandler
-            {
-                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-                AllowAutoRedirect = false,
-            };
-            if (settings.Proxy != null)
-            {
-                handler.Proxy = new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential };
-                handler.UseProxy = true;
-            }
-            _http = new HttpClient(handler) { BaseAddress = settings.BaseUri, Timeout = Timeout.InfiniteTimeSpan };
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey);
-            _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("HeadshotPro-PowerShell",
-                typeof(ApiTransport).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
-            _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            _http.DefaultRequestHeaders.ExpectContinue = false;
+            _shared = SharedConnection.Acquire(settings);
         }
 
-        public ServerClock Clock { get; }
-        public RateLimitPacer Pacer { get; }
+        public ServerClock Clock => _shared.Clock;
+        public RateLimitPacer Pacer => _shared.Pacer;
+        private HttpClient Http => _shared.Http;
 
-        // Windows PowerShell 5.1: TLS 1.2 may be off by default, and two connections per server would cap concurrency.
-        private static void PrepareDotNetFramework(Uri baseUri)
+        private bool KeyRejected
         {
-            ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
-            var servicePoint = ServicePointManager.FindServicePoint(baseUri);
-            if (servicePoint.ConnectionLimit < MostConcurrentRequests) servicePoint.ConnectionLimit = MostConcurrentRequests;
+            get => _shared.KeyRejected;
+            set => _shared.KeyRejected = value;
         }
 
         /// <summary>
@@ -88,12 +67,12 @@ namespace HeadshotPro.Client.Transport
             var payload = body?.ToString(Formatting.None);
             while (true)
             {
-                if (_keyRejected) throw KeyRejectedEarlier(method, path);
+                if (KeyRejected) throw KeyRejectedEarlier(method, path);
                 waitBudget -= await Pacer.AcquireAsync(waitBudget, observer, cancellationToken).ConfigureAwait(false);
                 Answer answer;
                 try
                 {
-                    var vetoed = _keyRejected ? KeyRejectedEarlier(method, path) : uncertain ? null : options?.Veto?.Invoke();
+                    var vetoed = KeyRejected ? KeyRejectedEarlier(method, path) : uncertain ? null : options?.Veto?.Invoke();
                     if (vetoed != null) throw vetoed;
                     attempt++;
                     firstSentUtc ??= DateTime.UtcNow;
@@ -113,7 +92,7 @@ namespace HeadshotPro.Client.Transport
                 error.MayHaveBeenProcessed = uncertain;
                 error.FirstAttemptUtc = firstSentUtc.Value;
 
-                if (error.Kind == ApiErrorKind.Unauthorized) _keyRejected = true;
+                if (error.Kind == ApiErrorKind.Unauthorized) KeyRejected = true;
                 if (error.Kind == ApiErrorKind.RateLimitRetriesExhausted)
                 {
                     var delay = Max(answer.RetryAfter ?? UntilReset() ?? Backoff(1), MinimumRateLimitWait);
@@ -161,14 +140,14 @@ namespace HeadshotPro.Client.Transport
             HttpResponseMessage? response = null;
             try
             {
-                using (var request = new HttpRequestMessage(method, path))
+                using (var request = NewRequest(method, path, payload))
                 using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
-                    if (payload != null) request.Content = new StringContent(payload, Encoding.UTF8, "application/json");
                     attemptCts.CancelAfter(_settings.Timeout);
                     try
                     {
-                        response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
+                        if (OnDotNetFramework) DotNetFramework.PrepareEndpoint(new Uri(_settings.BaseUri, path), _settings.Proxy);
+                        response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
                         var receivedUtc = DateTime.UtcNow;
                         answer.Status = (int)response.StatusCode;
                         Clock.Observe(response.Headers.Date, sentUtc, receivedUtc);
@@ -217,6 +196,18 @@ namespace HeadshotPro.Client.Transport
                 answer.Elapsed = stopwatch.Elapsed;
             }
             return answer;
+        }
+
+        private static readonly bool OnDotNetFramework =
+            RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal);
+
+        /// <summary>One attempt's request: a JSON body, and never <c>Expect: 100-continue</c> (.NET Framework would wait for it).</summary>
+        internal static HttpRequestMessage NewRequest(HttpMethod method, string path, string? payload)
+        {
+            var request = new HttpRequestMessage(method, path);
+            request.Headers.ExpectContinue = false;
+            if (payload != null) request.Content = new StringContent(payload, Encoding.UTF8, "application/json");
+            return request;
         }
 
         private void ReadRetryAfter(HttpResponseMessage response, DateTime receivedUtc, Answer answer)
@@ -374,6 +365,9 @@ namespace HeadshotPro.Client.Transport
             return flat.Length <= 200 ? flat : flat.Substring(0, 200) + "…";
         }
 
-        public void Dispose() => _http.Dispose();
+        public void Dispose()
+        {
+            if (System.Threading.Interlocked.Exchange(ref _disposed, 1) == 0) _shared.Release();
+        }
     }
 }

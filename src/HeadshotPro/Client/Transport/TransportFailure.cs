@@ -1,5 +1,6 @@
 using System;
 using System.Net;
+using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Authentication;
 
@@ -36,6 +37,9 @@ namespace HeadshotPro.Client.Transport
                 innermost = e;
                 switch (e)
                 {
+                    case HttpRequestException http when StatusOf(http) == 407:
+                    case WebException web when web.Status == WebExceptionStatus.ProtocolError && (web.Response as HttpWebResponse)?.StatusCode == HttpStatusCode.ProxyAuthenticationRequired:
+                        return new TransportFailure(ApiErrorKind.ProxyAuthenticationRequired, false, false, "the proxy on the way to {0} wants credentials (HTTP 407)");
                     case AuthenticationException _:
                         return Tls(e.Message);
                     case WebException web when web.Status == WebExceptionStatus.TrustFailure || web.Status == WebExceptionStatus.SecureChannelFailure:
@@ -54,6 +58,10 @@ namespace HeadshotPro.Client.Transport
             }
             return new TransportFailure(ApiErrorKind.ConnectionFailed, true, true, "the connection to {0} failed: " + Escape(innermost.Message));
         }
+
+        /// <summary>The status a proxy refused a tunnel with: HttpRequestException.StatusCode on .NET 5+, read by reflection here.</summary>
+        private static int? StatusOf(HttpRequestException error) =>
+            error.GetType().GetProperty("StatusCode")?.GetValue(error) is HttpStatusCode status ? (int)status : (int?)null;
 
         private static TransportFailure Tls(string message) =>
             new TransportFailure(ApiErrorKind.TlsFailed, false, false,

@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Security.Authentication;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace HeadshotPro.Client.Transport
+{
+    /// <summary>
+    /// What every session of a process with the same base URI, key and proxy shares: one HttpClient, one pacer, one
+    /// view of the server's clock, and whether the key was rejected — so parallel runspaces spend one rate-limit
+    /// budget. Counted by its users and disposed when the last one lets go. The registry is the module's only mutable
+    /// static state.
+    /// </summary>
+    internal sealed class SharedConnection
+    {
+        private static readonly Dictionary<string, SharedConnection> Registry = new Dictionary<string, SharedConnection>(StringComparer.Ordinal);
+
+        private readonly string _registryKey;
+        private int _users;
+
+        private SharedConnection(string registryKey, ClientSettings settings)
+        {
+            _registryKey = registryKey;
+            Clock = new ServerClock();
+            Pacer = new RateLimitPacer(Clock);
+            Http = new HttpClient(HandlerFor(settings, ServicePointManager.SecurityProtocol)) { BaseAddress = settings.BaseUri, Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+            Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings.ApiKey);
+            Http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("HeadshotPro-PowerShell",
+                typeof(SharedConnection).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"));
+            Http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            Http.DefaultRequestHeaders.ExpectContinue = false;
+        }
+
+        public HttpClient Http { get; }
+        public ServerClock Clock { get; }
+        public RateLimitPacer Pacer { get; }
+
+        /// <summary>Set once the server rejects the key: nothing more is sent with it, from any runspace.</summary>
+        public volatile bool KeyRejected;
+
+        /// <summary>How many sessions use connections right now (for tests: a closed runspace leaves nothing behind).</summary>
+        internal static int Count
+        {
+            get { lock (Registry) return Registry.Count; }
+        }
+
+        public static SharedConnection Acquire(ClientSettings settings)
+        {
+            var key = RegistryKey(settings);
+            lock (Registry)
+            {
+                if (!Registry.TryGetValue(key, out var shared)) Registry[key] = shared = new SharedConnection(key, settings);
+                shared._users++;
+                return shared;
+            }
+        }
+
+        public void Release()
+        {
+            lock (Registry)
+            {
+                if (--_users > 0) return;
+                Registry.Remove(_registryKey);
+            }
+            Http.Dispose();
+        }
+
+        /// <summary>A digest of what the connection is made of, so the registry never holds the key itself.</summary>
+        private static string RegistryKey(ClientSettings settings)
+        {
+            var credential = settings.ProxyCredential?.GetCredential(settings.Proxy ?? settings.BaseUri, "Basic");
+            var text = string.Join("\n", settings.BaseUri.AbsoluteUri, settings.ApiKey, settings.Proxy?.AbsoluteUri ?? "",
+                settings.ProxyUseDefaultCredentials ? "default-credentials" : "", credential?.Domain ?? "", credential?.UserName ?? "", credential?.Password ?? "");
+            using (var sha = SHA256.Create()) return Convert.ToBase64String(sha.ComputeHash(Encoding.UTF8.GetBytes(text)));
+        }
+
+        /// <summary>
+        /// The handler, with every setting on it rather than on the process: redirects off, as many connections as
+        /// -ThrottleLimit allows, the system proxy unless one is given, and TLS 1.2 only where the process excludes it.
+        /// </summary>
+        internal static HttpClientHandler HandlerFor(ClientSettings settings, SecurityProtocolType processProtocols)
+        {
+            var handler = new HttpClientHandler
+            {
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                AllowAutoRedirect = false,
+                MaxConnectionsPerServer = ApiTransport.MostConcurrentRequests,
+            };
+            var protocols = TlsProtocolsFor(processProtocols);
+            if (protocols != SslProtocols.None) handler.SslProtocols = protocols;
+            if (settings.Proxy != null)
+            {
+                // WebProxy.UseDefaultCredentials sets Credentials: one or the other.
+                handler.Proxy = settings.ProxyUseDefaultCredentials
+                    ? new WebProxy(settings.Proxy) { UseDefaultCredentials = true }
+                    : new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential };
+                handler.UseProxy = true;
+            }
+            else if (settings.ProxyUseDefaultCredentials)
+            {
+                handler.DefaultProxyCredentials = CredentialCache.DefaultCredentials;
+            }
+            return handler;
+        }
+
+        /// <summary>
+        /// The TLS versions to ask of this handler, or None to leave the choice to the process and the OS. Only a process
+        /// that lists its versions explicitly and leaves TLS 1.2 out (old .NET Framework defaults: Ssl3 | Tls) gets TLS
+        /// 1.2 added for this handler; SystemDefault, and any list that has TLS 1.2, are left alone.
+        /// </summary>
+        internal static SslProtocols TlsProtocolsFor(SecurityProtocolType processProtocols)
+        {
+            if (processProtocols == 0 || (processProtocols & SecurityProtocolType.Tls12) != 0) return SslProtocols.None;
+            return SslProtocols.Tls12;
+        }
+    }
+}

@@ -256,6 +256,12 @@ public class InputShapeTests
         Assert.Equal(0, await InviteOrRevokePostsAsync(sandbox));
     }
 
+    [Fact(Skip = "Module defect, same cause as above: a piped Deserialized ADUser whose fetched mail is empty is invited at its "
+        + "UserPrincipalName without the warning (passed as -Email, the same object gets it).")]
+    public async Task A_deserialized_ADUser_whose_fetched_mail_is_empty_and_piped_is_invited_at_its_UserPrincipalName_with_a_warning() =>
+        await InviteThenRevokeAsync("[System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-ADUser eve -Properties mail), 1))",
+            new[] { "eve.ng@contoso.example" }, inspect: result => Assert.Contains("eve.ng@contoso.example", Assert.Single(result.Warnings)));
+
     [Fact]
     public async Task An_ADUser_whose_fetched_mail_is_empty_is_invited_and_revoked_at_its_UserPrincipalName_with_a_warning() =>
         await InviteThenRevokeAsync("Get-ADUser eve -Properties mail", new[] { "eve.ng@contoso.example" }, inspect: result =>

@@ -114,14 +114,15 @@ BeforeAll {
         $folder = New-Item -ItemType Directory (Join-Path $TestDrive ([guid]::NewGuid().ToString('n')))
         Copy-Item "$root/docs/examples/new-hires.csv" $folder
         Set-Content (Join-Path $folder 'leavers.csv') "Email`nleo.old@contoso.example"
-        $location = if ($Precondition -and $Precondition['Location'] -eq 'root') { $root } else { $folder.FullName }
-        $connected = -not ($Precondition -and $Precondition.ContainsKey('Connected')) -or $Precondition.Connected
+        if (-not $Precondition) { $Precondition = @{} }
+        $location = if ($Precondition['Location'] -eq 'root') { $root } else { $folder.FullName }
+        $connected = -not $Precondition.ContainsKey('Connected') -or $Precondition['Connected']
 
         $runspace = [runspacefactory]::CreateRunspace([initialsessionstate]::CreateDefault2())
         $runspace.Open()
         try {
             $ps = [powershell]::Create($runspace)
-            $null = $ps.AddScript($prelude).AddArgument($root).AddArgument($shared).AddArgument($location).AddArgument($connected).AddArgument($Precondition.Setup)
+            $null = $ps.AddScript($prelude).AddArgument($root).AddArgument($shared).AddArgument($location).AddArgument($connected).AddArgument($Precondition['Setup'])
             $null = $ps.Invoke()
             if ($ps.Streams.Error.Count) { throw "The example's set-up failed: $($ps.Streams.Error[0])" }
             $ps.Commands.Clear()

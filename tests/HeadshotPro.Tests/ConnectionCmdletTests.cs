@@ -58,12 +58,18 @@ public class ConnectionCmdletTests
     {
         Assert.Null(Environment.GetEnvironmentVariable("HEADSHOTPRO_API_KEY"));
         using var host = new PowerShellHost();
-        foreach (var command in new[] { "Get-HeadshotCredits", "'a@corp.example' | New-HeadshotInvite", "Get-HeadshotInvite", "Get-HeadshotConnection" })
+        foreach (var command in new[] { "Get-HeadshotCredits", "'a@corp.example' | New-HeadshotInvite", "Get-HeadshotInvite" })
         {
             var result = host.Run(command);
             Assert.Equal("NotConnected", result.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
             Assert.Contains("Connect-HeadshotPro", result.Terminating!.Exception.Message);
         }
+        // Get-HeadshotConnection only reports: its error can be silenced to test for a connection.
+        var connection = host.Run("Get-HeadshotConnection; 'went on'");
+        Assert.Null(connection.Terminating);
+        Assert.Equal("NotConnected", Assert.Single(connection.ErrorIds));
+        Assert.Equal("went on", Assert.Single(connection.Output).BaseObject);
+        Assert.Empty(host.Run("if (-not (Get-HeadshotConnection -ErrorAction SilentlyContinue)) { 'not connected' }").Errors);
     }
 
     [Fact]

@@ -134,14 +134,22 @@ public class StoppedRunTests
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 200, RateLimit = 0 });
         using var host = new PowerShellHost();
-        var result = host.Run($"$env:HEADSHOTPRO_API_KEY = 'hsp_wrong'; $env:HEADSHOTPRO_BASE_URI = '{sandbox.ApiBaseUri}'\n" +
-            Fifty + " | New-HeadshotInvite -ThrottleLimit 4; Get-HeadshotCredits");
-        Assert.Equal("ApiKeyRejected", result.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
-        await sandbox.WaitForStateAsync(s => s["counters"]!["inFlight"]!.GetValue<long>() == 0, TimeSpan.FromSeconds(10));
-        var sent = (await sandbox.JournalAsync()).Count;
-        Assert.InRange(sent, 1, 4);
-        host.Run("Get-HeadshotCredits; Get-HeadshotInvite");
-        Assert.Equal(sent, (await sandbox.JournalAsync()).Count);
-        host.Run("$env:HEADSHOTPRO_API_KEY = $null; $env:HEADSHOTPRO_BASE_URI = $null");
+        Environment.SetEnvironmentVariable("HEADSHOTPRO_API_KEY", "hsp_wrong");
+        Environment.SetEnvironmentVariable("HEADSHOTPRO_BASE_URI", sandbox.ApiBaseUri.ToString());
+        try
+        {
+            var result = host.Run(Fifty + " | New-HeadshotInvite -ThrottleLimit 4; Get-HeadshotCredits");
+            Assert.Equal("ApiKeyRejected", result.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
+            await sandbox.WaitForStateAsync(s => s["counters"]!["inFlight"]!.GetValue<long>() == 0, TimeSpan.FromSeconds(10));
+            var sent = (await sandbox.JournalAsync()).Count;
+            Assert.InRange(sent, 1, 4);
+            host.Run("Get-HeadshotCredits; Get-HeadshotInvite");
+            Assert.Equal(sent, (await sandbox.JournalAsync()).Count);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_API_KEY", null);
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_BASE_URI", null);
+        }
     }
 }

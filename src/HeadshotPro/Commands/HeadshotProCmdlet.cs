@@ -76,12 +76,7 @@ namespace HeadshotPro.Commands
             if (current != null && current.EnvironmentFingerprint == null) return current;
 
             var key = Environment.GetEnvironmentVariable(EnvApiKey);
-            if (string.IsNullOrWhiteSpace(key))
-            {
-                const string message = "Not connected to HeadshotPro. Run Connect-HeadshotPro, or set $env:HEADSHOTPRO_API_KEY (and optionally $env:HEADSHOTPRO_BASE_URI).";
-                ThrowTerminatingError(ErrorRecords.Make(new InvalidOperationException(message), "NotConnected", ErrorCategory.ConnectionError, null, message,
-                    "Run Connect-HeadshotPro -ApiKey (Read-Host -AsSecureString 'API key'), or set $env:HEADSHOTPRO_API_KEY."));
-            }
+            if (string.IsNullOrWhiteSpace(key)) ThrowTerminatingError(NotConnected());
             key = key!.Trim();
             var uriText = Environment.GetEnvironmentVariable(EnvBaseUri)?.Trim();
             var fingerprint = Fingerprint(uriText + "\n" + key);
@@ -106,6 +101,17 @@ namespace HeadshotPro.Commands
             };
             SessionStore.Set(runspace, session);
             return session;
+        }
+
+        /// <summary>Whether there is a session to use (from Connect-HeadshotPro or the environment variables), without making one.</summary>
+        internal static bool IsConnected(Runspace runspace) =>
+            SessionStore.Get(runspace) != null || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(EnvApiKey));
+
+        internal static ErrorRecord NotConnected()
+        {
+            const string message = "Not connected to HeadshotPro. Run Connect-HeadshotPro, or set $env:HEADSHOTPRO_API_KEY (and optionally $env:HEADSHOTPRO_BASE_URI).";
+            return ErrorRecords.Make(new InvalidOperationException(message), "NotConnected", ErrorCategory.ConnectionError, null, message,
+                "Run Connect-HeadshotPro -ApiKey (Read-Host -AsSecureString 'API key'), or set $env:HEADSHOTPRO_API_KEY.");
         }
 
         /// <summary>Tells whether the environment variables changed, without keeping the key a second time.</summary>

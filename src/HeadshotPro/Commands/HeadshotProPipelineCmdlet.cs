@@ -257,7 +257,7 @@ namespace HeadshotPro.Commands
 
         /// <summary>
         /// Sends nothing more, lets the requests in flight finish within <paramref name="grace"/>, and names in one
-        /// warning every item whose result will not be written: done, failed, or sent without an answer yet.
+        /// warning every item whose result will not be written: done, failed, sent without an answer yet, or not sent.
         /// While the pipeline is stopping (Ctrl+C) its streams are closed, so the warning goes straight to the host.
         /// </summary>
         private void ReportUnfinished(TimeSpan grace)
@@ -283,9 +283,11 @@ namespace HeadshotPro.Commands
             foreach (var failed in outcomes.Where(c => c.Error != null && !(c.Error is NotSentException) && !(c.Error is OperationCanceledException))
                          .GroupBy(c => ErrorRecords.For(c.Error!, null, "").FullyQualifiedErrorId))
                 lines.Add($"Failed with {failed.Key}: {string.Join(", ", failed.Select(c => c.Item.Target))}.");
-            var unknown = _inFlight.Where(i => i.Sent).Select(i => i.Target)
-                .Concat(outcomes.Where(c => c.Error is OperationCanceledException && c.Item.Sent).Select(c => c.Item.Target)).ToList();
+            var unanswered = _inFlight.Concat(outcomes.Where(c => c.Error is OperationCanceledException || c.Error is NotSentException).Select(c => c.Item)).ToList();
+            var unknown = unanswered.Where(i => i.Sent).Select(i => i.Target).ToList();
             if (unknown.Count > 0) lines.Add($"No answer yet, so these {wording.Value.MaybeDone}: {string.Join(", ", unknown)}.");
+            var notSent = unanswered.Where(i => !i.Sent).Select(i => i.Target).ToList();
+            if (notSent.Count > 0) lines.Add($"Taken but not sent: {string.Join(", ", notSent)}.");
             if (lines.Count == 0) return;
 
             var message = "The run stopped early. " + string.Join(" ", lines);

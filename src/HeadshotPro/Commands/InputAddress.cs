@@ -29,7 +29,7 @@ namespace HeadshotPro.Commands
             if (found == null && value != null)
             {
                 var properties = Properties(input!, value);
-                var isADUser = IsADUser(input!);
+                var isADUser = IsADUser(input!, properties);
                 if (isADUser && !properties.ContainsKey("mail") && !properties.ContainsKey("emailaddress"))
                 {
                     error = NoAddress(input!, properties, mailNotFetched: true);
@@ -71,7 +71,7 @@ namespace HeadshotPro.Commands
         /// <summary>The object's properties by <see cref="Key"/>, as PowerShell sees them, then a dictionary's keys; the first of a name wins.</summary>
         private static Dictionary<string, (string Name, object? Value)> Properties(object input, object value)
         {
-            var found = new Dictionary<string, (string, object?)>(StringComparer.Ordinal);
+            var found = new Dictionary<string, (string Name, object? Value)>(StringComparer.Ordinal);
             foreach (var property in PSObject.AsPSObject(input).Properties)
             {
                 var key = Key(property.Name);
@@ -87,16 +87,21 @@ namespace HeadshotPro.Commands
                 }
                 found[key] = (property.Name, propertyValue);
             }
-            if (value is IDictionary dictionary)
-            {
-                foreach (DictionaryEntry entry in dictionary)
-                {
-                    if (!(entry.Key is string name)) continue;
-                    var key = Key(name);
-                    if (!found.ContainsKey(key)) found[key] = (name, entry.Value);
-                }
-            }
+            AddKeys(found, value as IDictionary);
+            // Microsoft Graph returns directory objects (Get-MgGroupMember) with the user's fields in AdditionalProperties.
+            if (found.TryGetValue("additionalproperties", out var additional)) AddKeys(found, (additional.Value is PSObject ps ? ps.BaseObject : additional.Value) as IDictionary);
             return found;
+        }
+
+        private static void AddKeys(Dictionary<string, (string Name, object? Value)> found, IDictionary? dictionary)
+        {
+            if (dictionary == null) return;
+            foreach (DictionaryEntry entry in dictionary)
+            {
+                if (!(entry.Key is string name)) continue;
+                var key = Key(name);
+                if (!found.ContainsKey(key)) found[key] = (name, entry.Value);
+            }
         }
 
         private static string? Text((string Name, object? Value) property) => Text(property.Value);
@@ -117,8 +122,21 @@ namespace HeadshotPro.Commands
             ErrorRecords.Make(new ArgumentException(message), "InvalidEmailAddress", ErrorCategory.InvalidArgument, target, message,
                 "Correct the address and run the command again for it.");
 
-        private static bool IsADUser(object input) =>
-            PSObject.AsPSObject(input).TypeNames.Any(t => t.EndsWith(".ADUser", StringComparison.Ordinal));
+        /// <summary>
+        /// A Get-ADUser object: by its type name, or — when binding has dropped the wrapper that carried it, as for a
+        /// deserialized ADUser (a hashtable after a job or remoting) — by its shape: a distinguished name and object class "user".
+        /// </summary>
+        private static bool IsADUser(object input, Dictionary<string, (string Name, object? Value)> properties) =>
+            PSObject.AsPSObject(input).TypeNames.Any(t => t.EndsWith(".ADUser", StringComparison.Ordinal)) ||
+            properties.ContainsKey("distinguishedname") && properties.TryGetValue("objectclass", out var objectClass) &&
+            string.Equals(Text(objectClass)?.Trim(), "user", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>An Active Directory object that is not Get-ADUser's (Get-ADGroupMember's ADPrincipal, a group, a computer).</summary>
+        private static bool IsOtherADObject(object input)
+        {
+            var names = PSObject.AsPSObject(input).TypeNames;
+            return names.Any(t => t.Contains("Microsoft.ActiveDirectory.Management.")) && !names.Any(t => t.EndsWith(".ADUser", StringComparison.Ordinal));
+        }
 
         private static string Describe(object input)
         {
@@ -133,7 +151,9 @@ namespace HeadshotPro.Commands
             string message, next;
             if (mailNotFetched)
             {
-                next = "Get-ADUser returns the mail attribute only when asked: use Get-ADUser ... -Properties mail.";
+                next = IsOtherADObject(input)
+                    ? "Get-ADGroupMember and the other AD cmdlets return objects without mail: pipe them through Get-ADUser -Properties mail."
+                    : "Get-ADUser returns the mail attribute only when asked: use Get-ADUser ... -Properties mail.";
                 message = $"{Describe(input)} has no mail property, so nothing was sent for it (its UserPrincipalName is not assumed to be a mailbox). {next}";
             }
             else
@@ -144,7 +164,9 @@ namespace HeadshotPro.Commands
                 var semicolon = names.FirstOrDefault(n => n.Contains(";"));
                 var known = new HashSet<string>(PropertyNames.Select(Key));
                 var lookalike = names.FirstOrDefault(n => n.IndexOf("mail", StringComparison.OrdinalIgnoreCase) >= 0 && !known.Contains(Key(n)));
-                if (semicolon != null)
+                if (!IsADUser(input, properties) && IsOtherADObject(input))
+                    next = "Get-ADGroupMember and the other AD cmdlets return objects without mail: pipe them through Get-ADUser -Properties mail.";
+                else if (semicolon != null)
                     next = $"The column '{semicolon}' looks like a semicolon-separated header read as one: use Import-Csv -Delimiter ';'.";
                 else if (lookalike != null)
                     next = $"The property '{lookalike}' looks like an address column: rename it to Email (Select-Object @{{n='Email';e={{$_.'{lookalike}'}}}}).";

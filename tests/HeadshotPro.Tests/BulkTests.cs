@@ -16,7 +16,7 @@ public class BulkTests
 {
     private const string ThreeHundred = "1..300 | ForEach-Object { \"user$_@corp.example\" }";
 
-    [Fact]
+    [Fact(Timeout = Limits.Bulk)]
     public async Task Twenty_percent_faults_lose_nobody_and_invent_nothing()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { FaultRate = 0.2, FaultSeed = 42, RateLimit = 0, Credits = 1000 });
@@ -36,7 +36,7 @@ public class BulkTests
         Assert.True(faults >= 30, $"only {faults} faults were injected");
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Bulk)]
     public async Task A_rate_limited_run_spends_each_window_and_waits_for_the_reset()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 60, RateWindowSeconds = 5, Credits = 1000 });
@@ -52,7 +52,7 @@ public class BulkTests
         Assert.True((long)(await sandbox.StateAsync())["counters"]!["rateLimited"]! <= 4);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Bulk)]
     public async Task Requests_overlap_up_to_the_throttle_limit()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 200 });
@@ -89,7 +89,7 @@ public class BulkTests
         Assert.Empty(sandbox.Server.State.ListInvites());
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Bulk)]
     public async Task An_interactive_host_sees_progress_with_a_percentage_and_the_rate_limit_wait_and_others_see_none()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 5, RateWindowSeconds = 2 });

@@ -6,7 +6,7 @@ namespace HeadshotPro.Tests;
 
 public class ConnectionCmdletTests
 {
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Connect_checks_the_key_at_once_and_a_wrong_key_stops_there()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -21,7 +21,7 @@ public class ConnectionCmdletTests
         Assert.Equal("POST /api/v1/organization/credits 401", $"{journal.Single()!["method"]} {journal[0]!["path"]} {journal[0]!["status"]}");
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Connect_takes_a_credential_whose_password_is_the_key_and_shows_only_its_last_four_characters()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -40,10 +40,10 @@ public class ConnectionCmdletTests
         Assert.DoesNotContain(TestSandbox.Key, PSSerializer.Serialize(result.Output[1], 5));
     }
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData("http://server.headshotpro.com/api/v1/")]
     [InlineData("ftp://127.0.0.1/api/v1/")]
-    public void Plain_http_beyond_this_computer_and_other_schemes_are_refused_before_any_request(string uri)
+    public Task Plain_http_beyond_this_computer_and_other_schemes_are_refused_before_any_request(string uri) => Task.Run(() =>
     {
         using var host = new PowerShellHost();
         var watch = Stopwatch.StartNew();
@@ -51,10 +51,10 @@ public class ConnectionCmdletTests
         Assert.Equal("InvalidBaseUri", result.Terminating!.FullyQualifiedErrorId.Split(',')[0]);
         Assert.Contains(uri.Split(':')[0] == "http" ? "unencrypted" : "http(s)", result.Terminating.ErrorDetails.Message);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
-    }
+    });
 
-    [Fact]
-    public void Without_a_connection_or_environment_variables_cmdlets_say_how_to_connect()
+    [Fact(Timeout = Limits.Test)]
+    public Task Without_a_connection_or_environment_variables_cmdlets_say_how_to_connect() => Task.Run(() =>
     {
         Assert.Null(Environment.GetEnvironmentVariable("HEADSHOTPRO_API_KEY"));
         using var host = new PowerShellHost();
@@ -64,9 +64,9 @@ public class ConnectionCmdletTests
             Assert.Equal("NotConnected", result.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
             Assert.Contains("Connect-HeadshotPro", result.Terminating!.Exception.Message);
         }
-    }
+    });
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Disconnect_forgets_the_connection()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -76,7 +76,7 @@ public class ConnectionCmdletTests
         Assert.Equal("NotConnected", host.Run("Get-HeadshotCredits").Terminating?.FullyQualifiedErrorId.Split(',')[0]);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Get_HeadshotCredits_emits_a_HeadshotPro_Credits_object()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { Credits = 42 });
@@ -90,7 +90,7 @@ public class ConnectionCmdletTests
         Assert.Matches(@"^POST organization/credits -> 200 \(attempt 1, \d+ ms\)$", Assert.Single(result.Verbose));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Each_runspace_has_its_own_connection()
     {
         await using var first = await TestSandbox.StartAsync(new SandboxOptions { Credits = 1 });
@@ -103,7 +103,7 @@ public class ConnectionCmdletTests
         Assert.Equal(2, (int)b.Run("(Get-HeadshotCredits).Credits").Output.Single().BaseObject);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Requests_go_through_the_proxy_given_to_Connect()
     {
         // The sandbox doubles as the proxy: it answers absolute-form requests by their path. The base URI points

@@ -16,7 +16,7 @@ public class InviteCmdletTests
     private static async Task<List<string>> InvitePostsAsync(TestSandbox sandbox) =>
         (await sandbox.JournalAsync()).Where(e => (string?)e!["path"] == "/api/v1/organization/invite").Select(e => (string)e!["method"]! + " " + e["status"]).ToList();
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Strings_and_objects_from_AD_Entra_ID_and_CSV_all_become_invites()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -38,7 +38,7 @@ public class InviteCmdletTests
         Assert.Equal(emails, sandbox.Server.State.ListInvites().Select(i => i.Email).OrderBy(e => e));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task The_address_property_precedence_is_Email_Mail_EmailAddress_PrimarySmtpAddress_UserPrincipalName()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -55,7 +55,7 @@ public class InviteCmdletTests
             result.Output.Select(o => ((Invite)o.BaseObject).Email));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Bad_addresses_and_objects_without_one_get_errors_and_nothing_is_sent()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -79,7 +79,7 @@ public class InviteCmdletTests
         Assert.Equal(new[] { "POST 200" }, await InvitePostsAsync(sandbox));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task An_address_twice_in_one_run_is_sent_once_and_the_repeat_is_DuplicateInput()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -92,7 +92,7 @@ public class InviteCmdletTests
         Assert.Equal(2, (await InvitePostsAsync(sandbox)).Count);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task An_address_the_server_has_is_InviteAlreadyExists_unless_SkipExisting_which_emits_it_and_sends_nothing()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -118,7 +118,7 @@ public class InviteCmdletTests
         Assert.NotEqual(first.Id, sandbox.Server.State.ListInvites().Last().Id);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task WhatIf_sends_nothing()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -132,7 +132,7 @@ public class InviteCmdletTests
         Assert.Equal(before, (await sandbox.JournalAsync()).Count);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Running_out_of_credits_stops_sending_and_every_remaining_address_gets_InsufficientCredits()
     {
         var (sandbox, host) = await ConnectedAsync(new SandboxOptions { Credits = 3 });
@@ -150,7 +150,7 @@ public class InviteCmdletTests
         Assert.Equal(new[] { "POST 200", "POST 200", "POST 200", "POST 402" }, await InvitePostsAsync(sandbox));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Too_many_pending_invites_is_InviteLimitExceeded_per_address()
     {
         var (sandbox, host) = await ConnectedAsync(new SandboxOptions { InviteLimit = 1 });
@@ -162,7 +162,7 @@ public class InviteCmdletTests
         Assert.Equal(ErrorCategory.LimitsExceeded, result.Errors[0].CategoryInfo.Category);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task MaxRetryWaitSec_on_the_command_overrides_the_connections_cap()
     {
         var (sandbox, host) = await ConnectedAsync(new SandboxOptions { RateLimit = 2, RateWindowSeconds = 60 });
@@ -176,7 +176,7 @@ public class InviteCmdletTests
         Assert.Contains("-MaxRetryWaitSec", error.ErrorDetails.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task An_HTML_error_page_is_reported_with_its_status_and_the_run_goes_on()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -192,7 +192,7 @@ public class InviteCmdletTests
         Assert.Contains("503 Service Temporarily Unavailable", error.ErrorDetails.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task New_invites_pipe_into_Get_HeadshotInvite_and_unknown_ids_are_InviteNotFound()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -209,7 +209,7 @@ public class InviteCmdletTests
             (error.FullyQualifiedErrorId.Split(',')[0], error.CategoryInfo.Category, error.TargetObject));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Get_HeadshotInvite_lists_and_filters_by_address_and_status()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -229,7 +229,7 @@ public class InviteCmdletTests
         Assert.Equal(2, host.Run("Get-HeadshotInvite -Status pending-invite, revoked").Output.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Revoke_takes_invites_from_the_pipeline_needs_no_prompt_with_Force_and_reports_unknown_addresses()
     {
         var (sandbox, host) = await ConnectedAsync(new SandboxOptions { Credits = 10 });
@@ -248,7 +248,7 @@ public class InviteCmdletTests
         Assert.All(sandbox.Server.State.ListInvites(), i => Assert.Equal("revoked", i.Status));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Verbose_shows_each_request_and_the_body_is_UTF8()
     {
         var (sandbox, host) = await ConnectedAsync();

@@ -4,7 +4,7 @@ namespace HeadshotPro.Tests;
 
 public class SecretTests
 {
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_rejected_key_appears_in_no_stream_error_or_serialized_record()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -19,7 +19,7 @@ public class SecretTests
         Assert.DoesNotContain(wrongKey, ErrorVariableText(host));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task The_key_appears_nowhere_in_a_run_full_of_failures()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { Credits = 1 });

@@ -108,14 +108,20 @@ public class InviteCmdletTests
         Assert.Contains("-SkipExisting", again.Errors[0].ErrorDetails.RecommendedAction);
 
         await sandbox.Control.PostAsync("reset", null);
-        host.Run("New-HeadshotInvite ann@corp.example, bob@corp.example");
+        var made = host.Run("New-HeadshotInvite ann@corp.example, bob@corp.example").Output.Select(o => (Invite)o.BaseObject).ToDictionary(i => i.Email, i => i.Id!);
         var before = (await sandbox.JournalAsync()).Count;
         var skipped = host.Run("'ANN@corp.example', 'bob@corp.example', 'cy@corp.example' | New-HeadshotInvite -SkipExisting");
         Assert.Empty(skipped.Errors);
-        Assert.Equal(new[] { "ann@corp.example", "bob@corp.example", "cy@corp.example" }, skipped.Output.Select(o => ((Invite)o.BaseObject).Email).OrderBy(e => e));
+        var emitted = skipped.Output.Select(o => (Invite)o.BaseObject).ToDictionary(i => i.Email, i => i.Id!);
+        Assert.Equal(new[] { "ann@corp.example", "bob@corp.example", "cy@corp.example" }, emitted.Keys.Order());
         var requests = (await sandbox.JournalAsync()).Skip(before).Select(e => $"{e!["method"]} {e["path"]}").ToList();
         Assert.Equal(new[] { "GET /api/v1/organization/invites", "POST /api/v1/organization/invite" }, requests);
-        Assert.NotEqual(first.Id, sandbox.Server.State.ListInvites().Last().Id);
+        // The existing invites are emitted as the server has them (the ones made after the reset), and cy's is the new one.
+        var onServer = sandbox.Server.State.ListInvites().ToDictionary(i => i.Email, i => i.Id);
+        Assert.Equal(3, onServer.Count);
+        Assert.DoesNotContain(first.Id, onServer.Values);
+        Assert.Equal((made["ann@corp.example"], made["bob@corp.example"]), (emitted["ann@corp.example"], emitted["bob@corp.example"]));
+        Assert.Equal(onServer, emitted);
     }
 
     [Fact(Timeout = Limits.Test)]
@@ -174,6 +180,50 @@ public class InviteCmdletTests
         Assert.Equal(("RateLimitRetriesExhausted", ErrorCategory.LimitsExceeded, (object)"b@corp.example"),
             (error.FullyQualifiedErrorId.Split(',')[0], error.CategoryInfo.Category, error.TargetObject));
         Assert.Contains("-MaxRetryWaitSec", error.ErrorDetails.Message);
+    }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task A_team_by_name_is_named_in_the_WhatIf_text_with_the_balance_and_an_unknown_one_stops_before_sending()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        var console = new RecordingHost("Default Host");
+        using var host = new PowerShellHost(console);
+        host.Connect(sandbox);
+
+        var whatIf = host.Run("'ann@corp.example', 'bob@corp.example' | New-HeadshotInvite -Team marketing -WhatIf");
+        Assert.Empty(whatIf.Output);
+        Assert.Empty(whatIf.Errors);
+        Assert.Contains("What if: Invite ann@corp.example to team Marketing (reserves 1 credit; 100 available)", console.Lines);
+        Assert.Contains("What if: Invite bob@corp.example to team Marketing (reserves 1 credit; 99 available)", console.Lines);
+
+        var invite = (Invite)Assert.Single(host.Run("New-HeadshotInvite ann@corp.example -Team Marketing").Output).BaseObject;
+        Assert.Equal("team_marketing", invite.TeamId);
+        Assert.Equal("team_marketing", Assert.Single(sandbox.Server.State.ListInvites()).TeamId);
+
+        var unknown = host.Run("New-HeadshotInvite bob@corp.example -Team 'No Such Team'");
+        Assert.Equal("TeamNotFound", unknown.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(ErrorCategory.ObjectNotFound, unknown.Terminating!.CategoryInfo.Category);
+        Assert.Contains("Marketing (team_marketing)", unknown.Terminating.ErrorDetails.Message);
+        // One organization read per run, one invite sent in all: neither -WhatIf nor the unknown team sent any.
+        Assert.Equal(new[] { "POST 200" }, await InvitePostsAsync(sandbox));
+        Assert.Equal(3, (await sandbox.JournalAsync()).Count(e => (string?)e!["path"] == "/api/v1/organization"));
+    }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task Connects_MaxRetryWaitSec_caps_every_requests_wait_and_a_request_past_it_is_RateLimitRetriesExhausted()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 2, RateWindowSeconds = 60 });
+        using var host = new PowerShellHost();
+        host.Connect(sandbox, "-MaxRetryWaitSec 1");
+        var result = host.Run("'a@corp.example', 'b@corp.example' | New-HeadshotInvite -ThrottleLimit 1");
+        Assert.Equal("a@corp.example", ((Invite)Assert.Single(result.Output).BaseObject).Email);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("RateLimitRetriesExhausted", ErrorCategory.LimitsExceeded, (object)"b@corp.example"),
+            (error.FullyQualifiedErrorId.Split(',')[0], error.CategoryInfo.Category, error.TargetObject));
+        Assert.Contains("-MaxRetryWaitSec", error.ErrorDetails.Message);
+        // The window (Connect's request and a's) was known to be spent: b was not sent to collect a 429.
+        Assert.Equal(new[] { "POST /api/v1/organization/credits 200", "POST /api/v1/organization/invite 200" },
+            (await sandbox.JournalAsync()).Select(e => $"{e!["method"]} {e["path"]} {e["status"]}"));
     }
 
     [Fact(Timeout = Limits.Test)]

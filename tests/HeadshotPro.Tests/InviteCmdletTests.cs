@@ -243,6 +243,27 @@ public class InviteCmdletTests
     }
 
     [Fact(Timeout = Limits.Test)]
+    public async Task A_run_stopped_by_ErrorAction_Stop_names_its_requests_in_flight_in_one_warning()
+    {
+        var (sandbox, host) = await ConnectedAsync(new SandboxOptions { LatencyMs = 500 });
+        await using var _ = sandbox;
+        using var __ = host;
+        Func<long> bothInFlight = () => sandbox.WaitForInFlightAsync(2).GetAwaiter().GetResult();
+        var result = host.Run("""
+            'ann@corp.example', 'bob@corp.example', 'not an address' |
+                ForEach-Object { if ($_ -eq 'not an address') { $null = $bothInFlight.Invoke() }; $_ } |
+                New-HeadshotInvite -ErrorAction Stop -Verbose
+            """, ("bothInFlight", bothInFlight));
+        Assert.Equal("InvalidEmailAddress", result.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
+        var warning = Assert.Single(result.Warnings);
+        Assert.StartsWith("The run stopped early. Invited, but not written to the output: ", warning);
+        Assert.Contains("ann@corp.example", warning);
+        Assert.Contains("bob@corp.example", warning);
+        Assert.Equal(2, sandbox.Server.State.ListInvites().Count);
+        Assert.Empty(result.Output);
+    }
+
+    [Fact(Timeout = Limits.Test)]
     public async Task New_invites_pipe_into_Get_HeadshotInvite_and_unknown_ids_are_InviteNotFound()
     {
         var (sandbox, host) = await ConnectedAsync();

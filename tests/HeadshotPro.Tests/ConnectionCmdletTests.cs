@@ -124,3 +124,38 @@ public class ConnectionCmdletTests
         Assert.Equal(2, (await proxy.JournalAsync()).Count);
     }
 }
+
+[CollectionDefinition(nameof(EnvironmentConnectionTests), DisableParallelization = true)]
+public class EnvironmentConnectionTestsRunAlone;
+
+/// <summary>Connecting from environment variables. They are the process's, so these tests run alone.</summary>
+[Collection(nameof(EnvironmentConnectionTests))]
+public class EnvironmentConnectionTests
+{
+    [Fact(Timeout = Limits.Test)]
+    public async Task The_environment_variables_connect_without_Connect_and_a_rejected_key_stops_the_run_after_one_request()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { Credits = 1000 });
+        try
+        {
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_API_KEY", TestSandbox.Key);
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_BASE_URI", sandbox.ApiBaseUri.ToString());
+            using var host = new PowerShellHost();
+            var result = host.Run("(Get-HeadshotCredits).Credits; (Get-HeadshotConnection).Source");
+            Assert.Null(result.Terminating);
+            Assert.Equal(new object[] { 1000, "Environment" }, result.Output.Select(o => o.BaseObject));
+
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_API_KEY", "hsp_wrong_key_0000");
+            await sandbox.Control.PostAsync("reset", null);
+            var rejected = host.Run("'y@corp.example', 'z@corp.example' | New-HeadshotInvite");
+            Assert.Equal("ApiKeyRejected", rejected.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Equal(new[] { "POST /api/v1/organization/invite 401" },
+                (await sandbox.JournalAsync()).Select(e => $"{e!["method"]} {e["path"]} {e["status"]}"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_API_KEY", null);
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_BASE_URI", null);
+        }
+    }
+}

@@ -102,13 +102,23 @@ function Invoke-Test {
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
 
     Write-Host "`n== xUnit ==" -ForegroundColor Cyan
+    # A test that hangs past --blame-hang-timeout has the test host killed, so the run fails instead of stalling CI.
+    # Async tests carry their own [Fact(Timeout = ...)]; this is the guard for everything else.
     dotnet test (Join-Path $Root 'tests/HeadshotPro.Tests') -c $Configuration --no-build --nologo `
+        --blame-hang-timeout 5m --blame-hang-dump-type none `
         --logger 'console;verbosity=normal' --logger 'trx;LogFileName=xunit.trx' --results-directory $results
+    $xunitExit = $LASTEXITCODE
     $trx = Get-ChildItem $results -Filter *.trx -Recurse | Select-Object -First 1
     if (-not $trx) { throw 'The xUnit run left no results file.' }
-    $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+    $summary = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary
+    $counters = $summary.Counters
     $xunitPassed = [int]$counters.passed
     $xunitFailed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    if ($xunitFailed -eq 0 -and ($xunitExit -ne 0 -or $summary.outcome -ne 'Completed')) {
+        # A killed test host leaves its hung test out of the counters: count the aborted run as one failure.
+        Write-Host "The xUnit run did not complete (exit code $xunitExit, outcome $($summary.outcome)): a test hung or the test host crashed; see above." -ForegroundColor Red
+        $xunitFailed = 1
+    }
 
     Write-Host "`n== Pester ==" -ForegroundColor Cyan
     Import-Module (Get-PesterModulePath) -Force

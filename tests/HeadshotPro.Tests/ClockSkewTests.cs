@@ -13,7 +13,7 @@ public class ClockSkewTestsRunAlone;
 [Collection(nameof(ClockSkewTests))]
 public class ClockSkewTests
 {
-    [Theory(Timeout = 120_000)]
+    [Theory(Timeout = Limits.Bulk)]
     [InlineData(-300)]
     [InlineData(90)]
     [InlineData(300)]
@@ -32,7 +32,7 @@ public class ClockSkewTests
         Assert.True((long)(await sandbox.StateAsync())["counters"]!["mostInFlight"]! > 1, "the pacer fell back to one request at a time");
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task An_HTTP_date_Retry_After_is_read_on_the_servers_clock()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { ClockSkewSeconds = 300 });

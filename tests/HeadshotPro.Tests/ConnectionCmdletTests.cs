@@ -6,7 +6,7 @@ namespace HeadshotPro.Tests;
 
 public class ConnectionCmdletTests
 {
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Connect_checks_the_key_at_once_and_a_wrong_key_stops_there()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -21,7 +21,7 @@ public class ConnectionCmdletTests
         Assert.Equal("POST /api/v1/organization/credits 401", $"{journal.Single()!["method"]} {journal[0]!["path"]} {journal[0]!["status"]}");
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Connect_takes_a_credential_whose_password_is_the_key_and_shows_only_its_last_four_characters()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -40,10 +40,10 @@ public class ConnectionCmdletTests
         Assert.DoesNotContain(TestSandbox.Key, PSSerializer.Serialize(result.Output[1], 5));
     }
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData("http://server.headshotpro.com/api/v1/")]
     [InlineData("ftp://127.0.0.1/api/v1/")]
-    public void Plain_http_beyond_this_computer_and_other_schemes_are_refused_before_any_request(string uri)
+    public Task Plain_http_beyond_this_computer_and_other_schemes_are_refused_before_any_request(string uri) => Task.Run(() =>
     {
         using var host = new PowerShellHost();
         var watch = Stopwatch.StartNew();
@@ -51,10 +51,10 @@ public class ConnectionCmdletTests
         Assert.Equal("InvalidBaseUri", result.Terminating!.FullyQualifiedErrorId.Split(',')[0]);
         Assert.Contains(uri.Split(':')[0] == "http" ? "unencrypted" : "http(s)", result.Terminating.ErrorDetails.Message);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
-    }
+    });
 
-    [Fact]
-    public void Without_a_connection_or_environment_variables_cmdlets_say_how_to_connect()
+    [Fact(Timeout = Limits.Test)]
+    public Task Without_a_connection_or_environment_variables_cmdlets_say_how_to_connect() => Task.Run(() =>
     {
         Assert.Null(Environment.GetEnvironmentVariable("HEADSHOTPRO_API_KEY"));
         using var host = new PowerShellHost();
@@ -70,9 +70,9 @@ public class ConnectionCmdletTests
         Assert.Equal("NotConnected", Assert.Single(connection.ErrorIds));
         Assert.Equal("went on", Assert.Single(connection.Output).BaseObject);
         Assert.Empty(host.Run("if (-not (Get-HeadshotConnection -ErrorAction SilentlyContinue)) { 'not connected' }").Errors);
-    }
+    });
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Disconnect_forgets_the_connection()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -82,7 +82,7 @@ public class ConnectionCmdletTests
         Assert.Equal("NotConnected", host.Run("Get-HeadshotCredits").Terminating?.FullyQualifiedErrorId.Split(',')[0]);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Get_HeadshotCredits_emits_a_HeadshotPro_Credits_object()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { Credits = 42 });
@@ -96,7 +96,7 @@ public class ConnectionCmdletTests
         Assert.Matches(@"^POST organization/credits -> 200 \(attempt 1, \d+ ms\)$", Assert.Single(result.Verbose));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Each_runspace_has_its_own_connection()
     {
         await using var first = await TestSandbox.StartAsync(new SandboxOptions { Credits = 1 });
@@ -107,5 +107,40 @@ public class ConnectionCmdletTests
         b.Connect(second);
         Assert.Equal(1, (int)a.Run("(Get-HeadshotCredits).Credits").Output.Single().BaseObject);
         Assert.Equal(2, (int)b.Run("(Get-HeadshotCredits).Credits").Output.Single().BaseObject);
+    }
+}
+
+[CollectionDefinition(nameof(EnvironmentConnectionTests), DisableParallelization = true)]
+public class EnvironmentConnectionTestsRunAlone;
+
+/// <summary>Connecting from environment variables. They are the process's, so these tests run alone.</summary>
+[Collection(nameof(EnvironmentConnectionTests))]
+public class EnvironmentConnectionTests
+{
+    [Fact(Timeout = Limits.Test)]
+    public async Task The_environment_variables_connect_without_Connect_and_a_rejected_key_stops_the_run_after_one_request()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { Credits = 1000 });
+        try
+        {
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_API_KEY", TestSandbox.Key);
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_BASE_URI", sandbox.ApiBaseUri.ToString());
+            using var host = new PowerShellHost();
+            var result = host.Run("(Get-HeadshotCredits).Credits; (Get-HeadshotConnection).Source");
+            Assert.Null(result.Terminating);
+            Assert.Equal(new object[] { 1000, "Environment" }, result.Output.Select(o => o.BaseObject));
+
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_API_KEY", "hsp_wrong_key_0000");
+            await sandbox.Control.PostAsync("reset", null);
+            var rejected = host.Run("'y@corp.example', 'z@corp.example' | New-HeadshotInvite");
+            Assert.Equal("ApiKeyRejected", rejected.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
+            Assert.Equal(new[] { "POST /api/v1/organization/invite 401" },
+                (await sandbox.JournalAsync()).Select(e => $"{e!["method"]} {e["path"]} {e["status"]}"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_API_KEY", null);
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_BASE_URI", null);
+        }
     }
 }

@@ -23,7 +23,7 @@ public class DryRunTests
     private static async Task<int> PostsAsync(TestSandbox sandbox, string path) =>
         (await sandbox.JournalAsync()).Count(e => (string?)e!["method"] == "POST" && (string?)e["path"] == "/api/v1/organization/" + path);
 
-    [Theory(Timeout = 60_000)]
+    [Theory(Timeout = Limits.Test)]
     [InlineData("$WhatIfPreference = $true; Revoke-HeadshotInvite ann@corp.example -Force")]
     [InlineData("Remove-Leaver ann@corp.example -WhatIf")]
     [InlineData("Revoke-HeadshotInvite ann@corp.example -Force -WhatIf")]
@@ -41,7 +41,7 @@ public class DryRunTests
         Assert.Empty(answering.Prompts);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task Revoke_with_Force_and_an_explicit_Confirm_asks_and_a_No_changes_nothing()
     {
         var (sandbox, host, answering) = await StartAsync();
@@ -58,7 +58,7 @@ public class DryRunTests
         Assert.Equal("revoked", sandbox.Server.State.ListInvites().Single().Status);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task Revoke_with_Force_alone_does_not_prompt_and_without_it_a_High_impact_revoke_asks()
     {
         var (sandbox, host, answering) = await StartAsync();
@@ -77,7 +77,7 @@ public class DryRunTests
         Assert.Equal(1, await PostsAsync(sandbox, "invite/revoke"));
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory(Timeout = Limits.Test)]
     [InlineData("$WhatIfPreference = $true; New-HeadshotInvite cy@corp.example")]
     [InlineData("Add-Joiner cy@corp.example -WhatIf")]
     [InlineData("New-HeadshotInvite cy@corp.example -Confirm")]

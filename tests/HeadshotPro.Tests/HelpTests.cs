@@ -112,8 +112,8 @@ public class HelpTests
         Assert.Contains("    DETAIL\n    More.", text.Replace("\r\n", "\n"));
     }
 
-    [Fact]
-    public void Every_cmdlet_parameter_and_parameter_set_is_documented_with_at_least_three_examples()
+    [Fact(Timeout = Limits.Test)]
+    public Task Every_cmdlet_parameter_and_parameter_set_is_documented_with_at_least_three_examples() => Task.Run(() =>
     {
         var pages = Pages();
         using var host = new PowerShellHost();
@@ -141,7 +141,7 @@ public class HelpTests
             Assert.All(page.Syntax.SelectMany(s => s.Parameters), p => Assert.Contains(p.Name, (IDictionary<string, ParameterMetadata>)command.Parameters));
             Assert.NotEmpty(page.Outputs);
         }
-    }
+    });
 
     [Fact]
     public void The_examples_cover_what_admins_do()

@@ -75,7 +75,7 @@ public class InputShapeTests
         inspect?.Invoke(revoked);
     }
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData("Get-ADUser ann -Properties mail", "ann.lee@contoso.example")]
     [InlineData("Get-ADUser -Filter \"SamAccountName -eq 'ann'\" -Properties EmailAddress", "ann.lee@contoso.example")]
     [InlineData("Get-ADUser ann -Properties *", "ann.lee@contoso.example")]
@@ -96,7 +96,7 @@ public class InputShapeTests
     public async Task A_directory_object_or_a_dictionary_is_invited_and_revoked_at_its_address(string produce, params string[] expected) =>
         await InviteThenRevokeAsync(produce, expected);
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task The_stand_ins_have_the_real_shapes()
     {
         var (sandbox, host) = await DirectoryAsync();
@@ -128,7 +128,7 @@ public class InputShapeTests
         }, result.Output.Select(o => o.ToString()));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task The_adapter_registered_by_hand_with_Update_TypeData_gives_the_same_result()
     {
         // The recipe, without the stand-in module's types file: the bare types plus Update-TypeData -TypeAdapter.
@@ -149,7 +149,7 @@ public class InputShapeTests
         Assert.Equal(new[] { ("kim.ho@contoso.example", "revoked") }, Server(sandbox));
     }
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData("mail")]
     [InlineData("E-mail")]
     [InlineData("EmailAddress")]
@@ -169,7 +169,7 @@ public class InputShapeTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_semicolon_csv_works_with_Delimiter_and_without_it_is_refused_with_a_Delimiter_hint()
     {
         var csv = Path.Combine(Path.GetTempPath(), $"headshot-{Guid.NewGuid():N}.csv");
@@ -199,7 +199,7 @@ public class InputShapeTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task An_ADUser_fetched_without_mail_is_refused_with_the_Properties_mail_hint_and_nothing_is_sent()
     {
         var (sandbox, host) = await DirectoryAsync();
@@ -238,7 +238,7 @@ public class InputShapeTests
         Assert.Equal(new[] { ("ann.lee@contoso.example", "pending-invite") }, Server(sandbox));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_deserialized_ADUser_fetched_without_mail_and_piped_is_refused_with_the_Properties_mail_hint()
     {
         var (sandbox, host) = await DirectoryAsync();
@@ -255,12 +255,12 @@ public class InputShapeTests
         Assert.Equal(0, await InviteOrRevokePostsAsync(sandbox));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_deserialized_ADUser_whose_fetched_mail_is_empty_and_piped_is_invited_at_its_UserPrincipalName_with_a_warning() =>
         await InviteThenRevokeAsync("[System.Management.Automation.PSSerializer]::Deserialize([System.Management.Automation.PSSerializer]::Serialize((Get-ADUser eve -Properties mail), 1))",
             new[] { "eve.ng@contoso.example" }, inspect: result => Assert.Contains("eve.ng@contoso.example", Assert.Single(result.Warnings)));
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task An_ADUser_whose_fetched_mail_is_empty_is_invited_and_revoked_at_its_UserPrincipalName_with_a_warning() =>
         await InviteThenRevokeAsync("Get-ADUser eve -Properties mail", new[] { "eve.ng@contoso.example" }, inspect: result =>
         {
@@ -269,7 +269,7 @@ public class InputShapeTests
             Assert.Contains("(eve)", warning);
         });
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     // mail was fetched (empty) and there is no UserPrincipalName either.
     [InlineData("Get-ADUser svc -Properties mail")]
     [InlineData("[pscustomobject]@{ Name = 'Gus'; Department = 'Sales' }")]
@@ -292,7 +292,7 @@ public class InputShapeTests
         Assert.Equal(0, await InviteOrRevokePostsAsync(sandbox));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task Get_ADGroupMember_output_is_refused_with_a_hint_to_pipe_it_through_Get_ADUser()
     {
         var (sandbox, host) = await DirectoryAsync();

@@ -16,7 +16,7 @@ public class InviteCmdletTests
     private static async Task<List<string>> InvitePostsAsync(TestSandbox sandbox) =>
         (await sandbox.JournalAsync()).Where(e => (string?)e!["path"] == "/api/v1/organization/invite").Select(e => (string)e!["method"]! + " " + e["status"]).ToList();
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Strings_and_objects_from_AD_Entra_ID_and_CSV_all_become_invites()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -38,7 +38,7 @@ public class InviteCmdletTests
         Assert.Equal(emails, sandbox.Server.State.ListInvites().Select(i => i.Email).OrderBy(e => e));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task The_address_property_precedence_is_Email_Mail_EmailAddress_PrimarySmtpAddress_UserPrincipalName()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -55,7 +55,7 @@ public class InviteCmdletTests
             result.Output.Select(o => ((Invite)o.BaseObject).Email));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Bad_addresses_and_objects_without_one_get_errors_and_nothing_is_sent()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -79,7 +79,7 @@ public class InviteCmdletTests
         Assert.Equal(new[] { "POST 200" }, await InvitePostsAsync(sandbox));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task An_address_twice_in_one_run_is_sent_once_and_the_repeat_is_DuplicateInput()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -92,7 +92,7 @@ public class InviteCmdletTests
         Assert.Equal(2, (await InvitePostsAsync(sandbox)).Count);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task An_address_the_server_has_is_InviteAlreadyExists_unless_SkipExisting_which_emits_it_and_sends_nothing()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -108,17 +108,23 @@ public class InviteCmdletTests
         Assert.Contains("-SkipExisting", again.Errors[0].ErrorDetails.RecommendedAction);
 
         await sandbox.Control.PostAsync("reset", null);
-        host.Run("New-HeadshotInvite ann@corp.example, bob@corp.example");
+        var made = host.Run("New-HeadshotInvite ann@corp.example, bob@corp.example").Output.Select(o => (Invite)o.BaseObject).ToDictionary(i => i.Email, i => i.Id!);
         var before = (await sandbox.JournalAsync()).Count;
         var skipped = host.Run("'ANN@corp.example', 'bob@corp.example', 'cy@corp.example' | New-HeadshotInvite -SkipExisting");
         Assert.Empty(skipped.Errors);
-        Assert.Equal(new[] { "ann@corp.example", "bob@corp.example", "cy@corp.example" }, skipped.Output.Select(o => ((Invite)o.BaseObject).Email).OrderBy(e => e));
+        var emitted = skipped.Output.Select(o => (Invite)o.BaseObject).ToDictionary(i => i.Email, i => i.Id!);
+        Assert.Equal(new[] { "ann@corp.example", "bob@corp.example", "cy@corp.example" }, emitted.Keys.Order());
         var requests = (await sandbox.JournalAsync()).Skip(before).Select(e => $"{e!["method"]} {e["path"]}").ToList();
         Assert.Equal(new[] { "GET /api/v1/organization/invites", "POST /api/v1/organization/invite" }, requests);
-        Assert.NotEqual(first.Id, sandbox.Server.State.ListInvites().Last().Id);
+        // The existing invites are emitted as the server has them (the ones made after the reset), and cy's is the new one.
+        var onServer = sandbox.Server.State.ListInvites().ToDictionary(i => i.Email, i => i.Id);
+        Assert.Equal(3, onServer.Count);
+        Assert.DoesNotContain(first.Id, onServer.Values);
+        Assert.Equal((made["ann@corp.example"], made["bob@corp.example"]), (emitted["ann@corp.example"], emitted["bob@corp.example"]));
+        Assert.Equal(onServer, emitted);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task WhatIf_sends_nothing()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -132,7 +138,7 @@ public class InviteCmdletTests
         Assert.Equal(before, (await sandbox.JournalAsync()).Count);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Running_out_of_credits_stops_sending_and_every_remaining_address_gets_InsufficientCredits()
     {
         var (sandbox, host) = await ConnectedAsync(new SandboxOptions { Credits = 3 });
@@ -150,7 +156,7 @@ public class InviteCmdletTests
         Assert.Equal(new[] { "POST 200", "POST 200", "POST 200", "POST 402" }, await InvitePostsAsync(sandbox));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Too_many_pending_invites_is_InviteLimitExceeded_per_address()
     {
         var (sandbox, host) = await ConnectedAsync(new SandboxOptions { InviteLimit = 1 });
@@ -162,7 +168,7 @@ public class InviteCmdletTests
         Assert.Equal(ErrorCategory.LimitsExceeded, result.Errors[0].CategoryInfo.Category);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task MaxRetryWaitSec_on_the_command_overrides_the_connections_cap()
     {
         var (sandbox, host) = await ConnectedAsync(new SandboxOptions { RateLimit = 2, RateWindowSeconds = 60 });
@@ -176,7 +182,51 @@ public class InviteCmdletTests
         Assert.Contains("-MaxRetryWaitSec", error.ErrorDetails.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
+    public async Task A_team_by_name_is_named_in_the_WhatIf_text_with_the_balance_and_an_unknown_one_stops_before_sending()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        var console = new RecordingHost("Default Host");
+        using var host = new PowerShellHost(console);
+        host.Connect(sandbox);
+
+        var whatIf = host.Run("'ann@corp.example', 'bob@corp.example' | New-HeadshotInvite -Team marketing -WhatIf");
+        Assert.Empty(whatIf.Output);
+        Assert.Empty(whatIf.Errors);
+        Assert.Contains("What if: Invite ann@corp.example to team Marketing (reserves 1 credit; 100 available)", console.Lines);
+        Assert.Contains("What if: Invite bob@corp.example to team Marketing (reserves 1 credit; 99 available)", console.Lines);
+
+        var invite = (Invite)Assert.Single(host.Run("New-HeadshotInvite ann@corp.example -Team Marketing").Output).BaseObject;
+        Assert.Equal("team_marketing", invite.TeamId);
+        Assert.Equal("team_marketing", Assert.Single(sandbox.Server.State.ListInvites()).TeamId);
+
+        var unknown = host.Run("New-HeadshotInvite bob@corp.example -Team 'No Such Team'");
+        Assert.Equal("TeamNotFound", unknown.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(ErrorCategory.ObjectNotFound, unknown.Terminating!.CategoryInfo.Category);
+        Assert.Contains("Marketing (team_marketing)", unknown.Terminating.ErrorDetails.Message);
+        // One organization read per run, one invite sent in all: neither -WhatIf nor the unknown team sent any.
+        Assert.Equal(new[] { "POST 200" }, await InvitePostsAsync(sandbox));
+        Assert.Equal(3, (await sandbox.JournalAsync()).Count(e => (string?)e!["path"] == "/api/v1/organization"));
+    }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task Connects_MaxRetryWaitSec_caps_every_requests_wait_and_a_request_past_it_is_RateLimitRetriesExhausted()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 2, RateWindowSeconds = 60 });
+        using var host = new PowerShellHost();
+        host.Connect(sandbox, "-MaxRetryWaitSec 1");
+        var result = host.Run("'a@corp.example', 'b@corp.example' | New-HeadshotInvite -ThrottleLimit 1");
+        Assert.Equal("a@corp.example", ((Invite)Assert.Single(result.Output).BaseObject).Email);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("RateLimitRetriesExhausted", ErrorCategory.LimitsExceeded, (object)"b@corp.example"),
+            (error.FullyQualifiedErrorId.Split(',')[0], error.CategoryInfo.Category, error.TargetObject));
+        Assert.Contains("-MaxRetryWaitSec", error.ErrorDetails.Message);
+        // The window (Connect's request and a's) was known to be spent: b was not sent to collect a 429.
+        Assert.Equal(new[] { "POST /api/v1/organization/credits 200", "POST /api/v1/organization/invite 200" },
+            (await sandbox.JournalAsync()).Select(e => $"{e!["method"]} {e["path"]} {e["status"]}"));
+    }
+
+    [Fact(Timeout = Limits.Test)]
     public async Task An_HTML_error_page_is_reported_with_its_status_and_the_run_goes_on()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -192,7 +242,30 @@ public class InviteCmdletTests
         Assert.Contains("503 Service Temporarily Unavailable", error.ErrorDetails.Message);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
+    public async Task A_run_stopped_by_ErrorAction_Stop_names_its_requests_in_flight_in_one_warning()
+    {
+        var (sandbox, host) = await ConnectedAsync(new SandboxOptions { LatencyMs = 500 });
+        await using var _ = sandbox;
+        using var __ = host;
+        Func<long> bothInFlight = () => sandbox.WaitForInFlightAsync(2).GetAwaiter().GetResult();
+        var result = host.Run("""
+            'ann@corp.example', 'bob@corp.example', 'not an address' |
+                ForEach-Object { if ($_ -eq 'not an address') { $null = $bothInFlight.Invoke() }; $_ } |
+                New-HeadshotInvite -ErrorAction Stop -Verbose
+            """, ("bothInFlight", bothInFlight));
+        Assert.Equal("InvalidEmailAddress", result.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
+        var warning = Assert.Single(result.Warnings);
+        // Answered within the grace ("Invited, but not written …") or not yet ("No answer yet, so these may have been
+        // invited …"), as the machine's load has it: either way both are named.
+        Assert.StartsWith("The run stopped early. ", warning);
+        Assert.Contains("ann@corp.example", warning);
+        Assert.Contains("bob@corp.example", warning);
+        Assert.Equal(2, sandbox.Server.State.ListInvites().Count);
+        Assert.Empty(result.Output);
+    }
+
+    [Fact(Timeout = Limits.Test)]
     public async Task New_invites_pipe_into_Get_HeadshotInvite_and_unknown_ids_are_InviteNotFound()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -209,7 +282,7 @@ public class InviteCmdletTests
             (error.FullyQualifiedErrorId.Split(',')[0], error.CategoryInfo.Category, error.TargetObject));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Get_HeadshotInvite_lists_and_filters_by_address_and_status()
     {
         var (sandbox, host) = await ConnectedAsync();
@@ -229,7 +302,7 @@ public class InviteCmdletTests
         Assert.Equal(2, host.Run("Get-HeadshotInvite -Status pending-invite, revoked").Output.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Revoke_takes_invites_from_the_pipeline_needs_no_prompt_with_Force_and_reports_unknown_addresses()
     {
         var (sandbox, host) = await ConnectedAsync(new SandboxOptions { Credits = 10 });
@@ -248,7 +321,7 @@ public class InviteCmdletTests
         Assert.All(sandbox.Server.State.ListInvites(), i => Assert.Equal("revoked", i.Status));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Verbose_shows_each_request_and_the_body_is_UTF8()
     {
         var (sandbox, host) = await ConnectedAsync();

@@ -29,7 +29,7 @@ public class InviteLookupTests
     private static async Task<int> GetsAsync(TestSandbox sandbox) =>
         (await sandbox.JournalAsync()).Count(e => (string?)e!["method"] == "GET");
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_status_filter_that_used_invites_cannot_match_costs_one_request_and_the_order_is_the_servers()
     {
         var (sandbox, host) = await StartAsync();
@@ -51,7 +51,7 @@ public class InviteLookupTests
         Assert.Equal(10, all.Output.Count(o => ((Invite)o.BaseObject).Status == "active"));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_failed_status_look_up_writes_the_invite_with_no_status_and_an_error()
     {
         var (sandbox, host) = await StartAsync();
@@ -69,7 +69,7 @@ public class InviteLookupTests
         Assert.Equal(id, error.TargetObject);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task An_invite_read_by_id_keeps_the_invited_address_and_shows_the_active_one_apart()
     {
         var (sandbox, host) = await StartAsync();
@@ -87,7 +87,7 @@ public class InviteLookupTests
         Assert.Equal("revoked", sandbox.Server.State.ListInvites().Single().Status);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_mistyped_TeamId_stops_before_anything_is_sent()
     {
         var (sandbox, host) = await StartAsync();

@@ -21,7 +21,7 @@ public class OddAnswerTests
         return new HeadshotProClient(settings);
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory(Timeout = Limits.Test)]
     [InlineData("iso")]
     [InlineData("unix-seconds")]
     [InlineData("unix-ms")]
@@ -44,7 +44,7 @@ public class OddAnswerTests
         Assert.Equal(5, (await sandbox.StateAsync())["counters"]!["mostInFlight"]!.GetValue<long>());
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_reset_header_that_cannot_be_read_falls_back_to_the_limit_over_a_minute()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { ResetHeaderFormat = "garbage", RateLimit = 10, RateWindowSeconds = 60 });
@@ -59,7 +59,7 @@ public class OddAnswerTests
         Assert.Equal(10, (await sandbox.JournalAsync()).Count); // it waited for the window rather than collecting 429s
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory(Timeout = Limits.Test)]
     [InlineData(FaultKind.UnknownCharset)]
     [InlineData(FaultKind.Garbled200)]
     [InlineData(FaultKind.Truncated200)]
@@ -73,7 +73,7 @@ public class OddAnswerTests
         Assert.Equal(99, sandbox.Server.State.Credits);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_50_MB_answer_is_not_read_into_memory_and_fails_with_a_clear_error()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -85,7 +85,7 @@ public class OddAnswerTests
         Assert.Equal(100, await client.GetCreditsAsync(default));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_503_asking_for_a_day_fails_at_once_quoting_its_Retry_After()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -102,7 +102,7 @@ public class OddAnswerTests
         Assert.Equal("bob@corp.example", ((Invite)Assert.Single(result.Output).BaseObject).Email);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_redirect_is_not_followed_and_is_reported_with_its_Location()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -117,7 +117,7 @@ public class OddAnswerTests
         Assert.Empty(sandbox.Server.State.ListInvites());
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task An_untrusted_certificate_fails_at_once_and_says_so()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -148,7 +148,7 @@ public class OddAnswerTests
         stop.Cancel();
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_host_that_does_not_exist_fails_at_once()
     {
         using var client = new HeadshotProClient(new ClientSettings(new Uri("https://headshotpro-test.invalid/api/v1/"), TestSandbox.Key));

@@ -10,7 +10,7 @@ public class ParallelRunspaceTestsRunAlone;
 [Collection(nameof(ParallelRunspaceTests))]
 public class ParallelRunspaceTests
 {
-    [Fact(Timeout = 120_000)]
+    [Fact(Timeout = Limits.Bulk)]
     public async Task ForEach_Object_Parallel_runspaces_share_one_budget_and_close_without_a_trace()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 40, RateWindowSeconds = 4, Credits = 1000 });

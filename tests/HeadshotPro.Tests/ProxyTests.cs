@@ -12,7 +12,7 @@ public class ProxyTests
 {
     private const string Connect = "Connect-HeadshotPro -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force) -BaseUri $uri -Proxy $proxy";
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task Requests_go_through_the_proxy_as_a_tunnel_the_proxy_cannot_read()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -27,7 +27,7 @@ public class ProxyTests
         Assert.DoesNotContain("Authorization: Bearer", head);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_proxy_that_wants_credentials_is_ProxyAuthenticationRequired_and_not_retried()
     {
         await using var proxy = new TestProxy("svc:S3cretPw");
@@ -39,7 +39,7 @@ public class ProxyTests
         Assert.Single(proxy.Heads);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task ProxyCredential_is_given_to_the_proxy_that_asks_for_it()
     {
         await using var sandbox = await TestSandbox.StartAsync();

@@ -8,7 +8,7 @@ namespace HeadshotPro.Tests;
 
 public class SandboxApiTests
 {
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData("POST")]
     [InlineData("GET")]
     public async Task Credits_answer_by_POST_as_the_seed_and_GET_as_the_later_reference(string method)
@@ -19,7 +19,7 @@ public class SandboxApiTests
         Assert.Equal("""{"success":true,"credits":42}""", body!.ToJsonString());
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Organization_has_at_least_two_teams()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -33,7 +33,7 @@ public class SandboxApiTests
         Assert.All(org["teams"]!.AsArray(), t => Assert.False(string.IsNullOrEmpty((string?)t!["id"])));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Invite_answers_the_contract_shape_and_reserves_a_credit()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -48,7 +48,7 @@ public class SandboxApiTests
         Assert.Equal(99, sandbox.Server.State.Credits);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Invite_with_a_team_echoes_it_and_an_unknown_team_is_404_NOT_FOUND()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -62,7 +62,7 @@ public class SandboxApiTests
         Assert.Equal(99, sandbox.Server.State.Credits);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Get_invite_by_id_and_list_invites_have_the_contract_shapes()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -88,7 +88,7 @@ public class SandboxApiTests
         AssertError(404, "NOT_FOUND", status, body);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Revoke_releases_the_credit_of_a_pending_invite_and_an_unknown_address_is_NOT_FOUND()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { Credits = 5 });
@@ -106,7 +106,7 @@ public class SandboxApiTests
         Assert.Equal(200, status);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_missing_or_wrong_key_is_401_UNAUTHORIZED()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -120,7 +120,7 @@ public class SandboxApiTests
         Assert.Empty(sandbox.Server.State.ListInvites());
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task The_api_key_option_replaces_the_default_key()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { ApiKey = "hsp_custom_key_42" });
@@ -132,7 +132,7 @@ public class SandboxApiTests
         Assert.Equal(SandboxOptions.Parse(new[] { "--api-key", "k1", "--credits=5" }), new SandboxOptions { ApiKey = "k1", Credits = 5 });
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Bad_bodies_are_INVALID_REQUEST_and_bad_addresses_INVALID_EMAIL()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -150,7 +150,7 @@ public class SandboxApiTests
         Assert.Empty(sandbox.Server.State.ListInvites());
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_second_live_invite_for_an_address_in_any_case_is_ALREADY_EXISTS()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -161,7 +161,7 @@ public class SandboxApiTests
         Assert.Equal(99, sandbox.Server.State.Credits);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Inviting_with_no_credit_left_is_402_INSUFFICIENT_CREDITS()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { Credits = 1 });
@@ -171,7 +171,7 @@ public class SandboxApiTests
         Assert.Equal(0, sandbox.Server.State.Credits);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Unknown_paths_are_JSON_404_and_wrong_methods_JSON_405_with_Allow()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -187,7 +187,7 @@ public class SandboxApiTests
         AssertError(405, "METHOD_NOT_ALLOWED", status, body);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_body_over_1_MB_is_413()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -197,7 +197,7 @@ public class SandboxApiTests
         Assert.Empty(sandbox.Server.State.ListInvites());
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Past_the_rate_limit_is_429_with_Retry_After_and_every_answer_carries_the_headers()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 3, RateWindowSeconds = 30 });
@@ -222,7 +222,7 @@ public class SandboxApiTests
         Assert.True(notFound.Headers.Contains("X-RateLimit-Reset"));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_new_window_restores_the_budget()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 1, RateWindowSeconds = 1 });
@@ -235,7 +235,7 @@ public class SandboxApiTests
         Assert.Equal(200, (await sandbox.SendAsync(HttpMethod.Get, "organization")).Status);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Past_the_invite_limit_is_429_INVITE_LIMIT_EXCEEDED()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { InviteLimit = 2 });
@@ -247,7 +247,7 @@ public class SandboxApiTests
         Assert.Equal(200, (await sandbox.InviteAsync("c@corp.example")).Status);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Latency_delays_every_answer()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 200 });

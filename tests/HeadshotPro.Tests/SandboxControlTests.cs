@@ -7,7 +7,7 @@ namespace HeadshotPro.Tests;
 
 public class SandboxControlTests
 {
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Injected_429_and_503_are_not_processed()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -28,7 +28,7 @@ public class SandboxControlTests
         Assert.Equal(200, (await sandbox.InviteAsync("ann@corp.example")).Status);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_connection_dropped_before_processing_leaves_nothing_and_after_processing_leaves_the_invite()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -46,7 +46,7 @@ public class SandboxControlTests
         Assert.Equal(1, (long)faults[FaultKind.DropAfterProcessing]!);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Seeded_faults_repeat_run_after_run_and_draw_only_the_transient_kinds()
     {
         // The sequence as a client sees it, one request at a time, each on a new connection (HttpClient silently
@@ -83,7 +83,7 @@ public class SandboxControlTests
         Assert.Contains("-", first.Seen);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Invites_move_through_their_lifecycle_and_report_the_active_address_once_used()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -111,7 +111,7 @@ public class SandboxControlTests
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Controls_need_the_key_and_set_credits_settings_and_reset()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { Credits = 10 });
@@ -142,7 +142,7 @@ public class SandboxControlTests
         Assert.Equal(300, (int)state["settings"]!["rateLimit"]!);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task The_journal_records_requests_and_says_only_whether_a_key_was_sent()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -162,7 +162,7 @@ public class SandboxControlTests
         Assert.DoesNotContain(TestSandbox.Key, (await sandbox.StateAsync()).ToJsonString());
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Fifty_concurrent_clients_never_make_two_live_invites_lose_one_or_overspend()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { Credits = 150, RateLimit = 0 });
@@ -198,7 +198,7 @@ public class SandboxControlTests
         Assert.All(other, s => Assert.True(s is 400 or 402, $"unexpected status {s}"));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task The_command_line_prints_where_it_listens_and_rejects_bad_options_with_exit_code_2()
     {
         var dll = Path.Combine(RepoPaths.SandboxBin, "HeadshotPro.Sandbox.dll");

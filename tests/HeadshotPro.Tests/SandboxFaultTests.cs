@@ -8,7 +8,7 @@ namespace HeadshotPro.Tests;
 
 public class SandboxFaultTests
 {
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Every_fault_is_counted_journaled_and_processed_only_when_its_kind_says_so()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { Credits = 100 });
@@ -43,7 +43,7 @@ public class SandboxFaultTests
         Assert.All(faults, f => Assert.Equal(1, (long)f.Value!));
     }
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData(FaultKind.Http408, 408, "REQUEST_TIMEOUT")]
     [InlineData(FaultKind.Http500, 500, null)]
     [InlineData(FaultKind.Http502, 502, null)]
@@ -72,7 +72,7 @@ public class SandboxFaultTests
         Assert.Equal(expectedStatus, (int)(await sandbox.JournalAsync()).Single()!["status"]!);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Message_not_error_is_a_500_with_message_instead_of_error_and_no_code()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -87,7 +87,7 @@ public class SandboxFaultTests
         Assert.Empty(sandbox.Server.State.ListInvites());
     }
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData(FaultKind.RetryAfterSeconds, "2")]
     [InlineData(FaultKind.RetryAfterZero, "0")]
     [InlineData(FaultKind.RetryAfterLong, "86400")]
@@ -100,7 +100,7 @@ public class SandboxFaultTests
         Assert.Equal(seconds, response.Headers.GetValues("Retry-After").Single());
     }
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData(0)]
     [InlineData(-7200)]
     public async Task Retry_after_date_is_an_HTTP_date_two_seconds_ahead_on_the_sandbox_clock(int skew)
@@ -116,7 +116,7 @@ public class SandboxFaultTests
         Assert.InRange((retryAt - DateTime.UtcNow).TotalSeconds, skew - 1, skew + 3);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Empty_503_has_no_body_and_keeps_the_rate_limit_headers()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -130,7 +130,7 @@ public class SandboxFaultTests
         Assert.Empty(sandbox.Server.State.ListInvites());
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Redirect_points_at_a_login_host_with_the_same_path_and_is_not_processed()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -149,7 +149,7 @@ public class SandboxFaultTests
         Assert.Equal(new Uri("https://login.example.net/api/v1/organization/invite/id/abc123"), response.Headers.Location);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Truncated_200_is_processed_then_promises_the_whole_body_and_sends_half_of_it()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -177,7 +177,7 @@ public class SandboxFaultTests
         Assert.Equal(95, sandbox.Server.State.Credits);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Garbled_200_is_processed_and_answers_a_captive_portal_page()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -192,7 +192,7 @@ public class SandboxFaultTests
         Assert.Equal("ann@corp.example", sandbox.Server.State.ListInvites().Single().Email);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Unknown_charset_is_processed_and_answers_the_normal_JSON_with_an_unknown_charset()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -207,7 +207,7 @@ public class SandboxFaultTests
         Assert.True((bool)body["success"]!);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Huge_200_is_processed_and_streams_about_50_MB_of_JSON()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -238,7 +238,7 @@ public class SandboxFaultTests
         Assert.Equal("\"}", Encoding.UTF8.GetString(tail.ToArray()));
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Unknown_fault_kinds_are_refused()
     {
         await using var sandbox = await TestSandbox.StartAsync();

@@ -26,7 +26,7 @@ public class SandboxRealismTests
         return text[..text.IndexOf("\r\n\r\n", StringComparison.Ordinal)].Split("\r\n");
     }
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData(3600)]
     [InlineData(-86400)]
     public async Task The_Date_header_on_the_wire_is_the_sandbox_clock(int skew)
@@ -41,7 +41,7 @@ public class SandboxRealismTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Clock_skew_shifts_the_reset_header_and_createdAt_but_not_the_window_length()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 1, RateWindowSeconds = 30 });
@@ -61,7 +61,7 @@ public class SandboxRealismTests
         Assert.InRange((createdAt - DateTime.UtcNow).TotalSeconds, -7202, -7198);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Clock_skew_is_bounded_to_a_day()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -71,7 +71,7 @@ public class SandboxRealismTests
         Assert.Equal(-86_400, SandboxOptions.Parse(new[] { "--clock-skew-seconds", "-86400" }).ClockSkewSeconds);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_request_whose_client_hung_up_during_the_latency_is_still_processed()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 1000 });
@@ -91,7 +91,7 @@ public class SandboxRealismTests
         Assert.True((bool)entry["clientGone"]!);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task With_cancelOnDisconnect_a_request_whose_client_hung_up_is_dropped_unprocessed()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 60_000 });
@@ -114,7 +114,7 @@ public class SandboxRealismTests
         Assert.False(SandboxOptions.Parse(new[] { "--cancel-on-disconnect=false" }).CancelOnDisconnect);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task In_flight_counters_show_concurrent_requests_and_the_most_at_once()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 2000 });
@@ -131,7 +131,7 @@ public class SandboxRealismTests
         Assert.Equal(0, (int)(await sandbox.StateAsync())["counters"]!["mostInFlight"]!);
     }
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData(ResetFormat.Huge, "1e300")]
     [InlineData(ResetFormat.Infinity, "Infinity")]
     [InlineData(ResetFormat.Garbage, "soon")]
@@ -145,7 +145,7 @@ public class SandboxRealismTests
         Assert.Equal("299", response.Headers.GetValues("X-RateLimit-Remaining").Single());
     }
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData(0)]
     [InlineData(3600)]
     public async Task Numeric_reset_headers_name_the_end_of_the_window_on_the_sandbox_clock(int skew)
@@ -174,7 +174,7 @@ public class SandboxRealismTests
         Assert.Equal(ResetFormat.Multiple, (string?)(await sandbox.StateAsync())["settings"]!["resetHeaderFormat"]);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task Unknown_reset_formats_are_refused()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -185,7 +185,7 @@ public class SandboxRealismTests
         Assert.Equal(ResetFormat.UnixMs, SandboxOptions.Parse(new[] { "--reset-header-format=unix-ms" }).ResetHeaderFormat);
     }
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task The_journal_records_the_Expect_header_and_the_content_type()
     {
         await using var sandbox = await TestSandbox.StartAsync();

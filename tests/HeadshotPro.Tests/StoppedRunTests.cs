@@ -41,7 +41,7 @@ public class StoppedRunTests
         Assert.True(silent.Count == 0, "invited but never reported: " + string.Join(", ", silent));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task ErrorAction_Stop_reports_the_requests_already_sent()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 400, RateLimit = 0 });
@@ -56,7 +56,7 @@ public class StoppedRunTests
         AssertAccountedFor(onServer, result, Array.Empty<string>());
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_throwing_downstream_command_still_leaves_every_sent_request_reported()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 300, RateLimit = 0 });
@@ -70,7 +70,7 @@ public class StoppedRunTests
         Assert.Contains(result.Warnings, w => w.Contains("not written to the output") || w.Contains("may have been invited"));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task Select_First_stops_the_run_and_names_the_invites_it_did_not_take()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 300, RateLimit = 0 });
@@ -84,7 +84,7 @@ public class StoppedRunTests
         AssertAccountedFor(onServer, result, Array.Empty<string>());
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task Ctrl_C_returns_within_a_second_and_names_the_addresses_that_may_have_been_invited()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 3000, RateLimit = 0 });
@@ -111,7 +111,7 @@ public class StoppedRunTests
         Assert.Equal(named.Order(), onServer.Order());
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_revoke_stopped_with_Ctrl_C_names_what_may_have_been_revoked()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 0 });
@@ -129,7 +129,7 @@ public class StoppedRunTests
         Assert.Equal(3, Named(answering.HostWarnings).Count);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task After_a_rejected_key_nothing_more_is_sent_with_it()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 200, RateLimit = 0 });

@@ -25,8 +25,15 @@ public sealed class TestSandbox : IAsyncDisposable
     public HttpClient Control { get; }
     public Uri ApiBaseUri => Server.ApiBaseUri;
 
-    public static async Task<TestSandbox> StartAsync(SandboxOptions? options = null) =>
-        new(await SandboxServer.StartAsync((options ?? new SandboxOptions()) with { Urls = "http://127.0.0.1:0" }));
+    /// <summary>
+    /// Starts a sandbox. It yields first, so a test that awaits this hands its task to xUnit before doing any blocking
+    /// work (a hosted pipeline, say), and the test's <c>Timeout</c> counts from there.
+    /// </summary>
+    public static async Task<TestSandbox> StartAsync(SandboxOptions? options = null)
+    {
+        await Task.Yield();
+        return new(await SandboxServer.StartAsync((options ?? new SandboxOptions()) with { Urls = "http://127.0.0.1:0" }));
+    }
 
     public static StringContent JsonBody(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 
@@ -73,6 +80,13 @@ public sealed class TestSandbox : IAsyncDisposable
         return state;
     }
 
+    /// <summary>The counter <paramref name="name"/> (e.g. <c>inFlight</c>, <c>mostInFlight</c>, <c>rateLimited</c>) of a state.</summary>
+    public static long Counter(JsonNode state, string name) => (long)state["counters"]![name]!;
+
+    /// <summary>Waits (bounded) until the sandbox is handling <paramref name="count"/> requests at once; answers how many it is.</summary>
+    public async Task<long> WaitForInFlightAsync(long count, TimeSpan? bound = null) =>
+        Counter(await WaitForStateAsync(s => Counter(s, "inFlight") == count, bound ?? TimeSpan.FromSeconds(20)), "inFlight");
+
     public async Task<JsonArray> JournalAsync() => JsonNode.Parse(await Control.GetStringAsync("journal"))!["journal"]!.AsArray();
 
     public async ValueTask DisposeAsync()
@@ -81,4 +95,17 @@ public sealed class TestSandbox : IAsyncDisposable
         Control.Dispose();
         await Server.DisposeAsync();
     }
+}
+
+/// <summary>
+/// Every test's time limit, in milliseconds: guards against a hang, never a performance target (figures are in bench/).
+/// xUnit 2.9 honours <c>Timeout</c> on async tests only; synchronous ones rely on <c>--blame-hang-timeout</c> in build.ps1.
+/// </summary>
+public static class Limits
+{
+    /// <summary>A test of a few requests, retries or waits.</summary>
+    public const int Test = 60_000;
+
+    /// <summary>A bulk run of hundreds of requests, or one that spends rate-limit windows.</summary>
+    public const int Bulk = 180_000;
 }

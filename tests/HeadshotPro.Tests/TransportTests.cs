@@ -76,7 +76,7 @@ public class TransportTests
         }
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task No_request_on_the_wire_carries_Expect()
     {
         await using var sandbox = await TestSandbox.StartAsync();

@@ -12,7 +12,7 @@ public class UncertainOutcomeTests
 {
     private static HeadshotProClient ClientFor(TestSandbox sandbox) => new(new ClientSettings(sandbox.ApiBaseUri, TestSandbox.Key));
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task An_invite_made_by_the_first_of_four_failed_attempts_is_a_success()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -22,7 +22,7 @@ public class UncertainOutcomeTests
         Assert.Equal(sandbox.Server.State.ListInvites().Single().Id, invite.Id);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task Four_failed_attempts_that_made_nothing_are_an_error_that_says_so()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -33,7 +33,7 @@ public class UncertainOutcomeTests
         Assert.Empty(sandbox.Server.State.ListInvites());
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task When_the_look_up_fails_too_the_error_says_the_person_may_have_been_invited()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -51,7 +51,7 @@ public class UncertainOutcomeTests
         Assert.Equal(sandbox.Server.State.ListInvites().Single().Id, ((Invite)rerun.Output.Single().BaseObject).Id);
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task An_invite_made_before_the_first_attempt_is_InviteAlreadyExists_not_ours()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -66,7 +66,7 @@ public class UncertainOutcomeTests
         Assert.Equal("InviteAlreadyExists", Assert.Single(result.ErrorIds));
     }
 
-    [Fact(Timeout = 60_000)]
+    [Fact(Timeout = Limits.Test)]
     public async Task A_revoke_whose_answers_were_lost_is_done_when_nothing_is_left_to_revoke()
     {
         await using var sandbox = await TestSandbox.StartAsync();

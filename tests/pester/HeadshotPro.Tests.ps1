@@ -1,5 +1,7 @@
 #Requires -Version 7.4
-# End to end: the built module (out/HeadshotPro) in pwsh against a sandbox process.
+# End to end: the built module (out/HeadshotPro) in pwsh against a sandbox process. Only what a real pwsh shows lives
+# here (import, manifest, help, format views, completion, transcripts, the package, memory over a long run); what a
+# hosted runspace shows as well is in the xUnit tests.
 
 BeforeAll {
     $root = Resolve-Path "$PSScriptRoot/../.."
@@ -12,6 +14,14 @@ BeforeAll {
     function Reset-Sandbox { $null = Invoke-HeadshotSandboxControl $sandbox reset }
     function Get-SandboxState { Invoke-HeadshotSandboxControl $sandbox state }
     function Set-Sandbox([hashtable] $Settings) { $null = Invoke-HeadshotSandboxControl $sandbox settings $Settings }
+
+    # Waits for a started process within $Seconds; past it, kills it (and its children) so no test outlives its limit.
+    function Wait-ProcessExit([System.Diagnostics.Process] $Process, [int] $Seconds) {
+        if ($Process.WaitForExit($Seconds * 1000)) { $Process.WaitForExit(); return $true }  # and the output streams are drained
+        $Process.Kill($true)
+        $null = $Process.WaitForExit(10000)
+        $false
+    }
 }
 
 AfterAll {
@@ -30,11 +40,13 @@ Describe 'The module' {
     }
 
     It 'uses the Newtonsoft.Json that PowerShell itself loaded' {
-        $loaded = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Newtonsoft.Json' }
-        @($loaded).Count | Should -Be 1
-        Split-Path $loaded.Location | Should -Be (Resolve-Path $PSHOME).Path
+        # First make the module use it: connecting and reading the credits parse JSON answers.
         Connect-Sandbox
         (Get-HeadshotCredits).Credits | Should -BeGreaterThan 0
+        $loaded = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Newtonsoft.Json' })
+        $loaded.Count | Should -Be 1
+        Split-Path $loaded[0].Location | Should -Be (Resolve-Path $PSHOME).Path
+        $loaded[0].Location | Should -Not -BeLike "$root/out/*"
     }
 
     It 'shows its objects as tables: <Type>' -ForEach @(
@@ -75,20 +87,8 @@ Describe 'Help' {
     }
 }
 
-Describe 'Organization, teams and completion' {
+Describe 'Completion' {
     BeforeEach { Reset-Sandbox; Connect-Sandbox }
-
-    It 'invites into a team given by name and says so in the -WhatIf text, with the balance' {
-        $transcript = Join-Path $TestDrive 'whatif.txt'
-        Start-Transcript -Path $transcript
-        'ann@contoso.example', 'bob@contoso.example' | New-HeadshotInvite -Team marketing -WhatIf
-        Stop-Transcript
-        $whatIf = Get-Content $transcript -Raw
-        $whatIf | Should -Match 'Invite ann@contoso.example to team Marketing \(reserves 1 credit; 1000 available\)'
-        $whatIf | Should -Match 'Invite bob@contoso.example to team Marketing \(reserves 1 credit; 999 available\)'
-        (New-HeadshotInvite 'ann@contoso.example' -Team Marketing).TeamId | Should -Be 'team_marketing'
-        { New-HeadshotInvite 'bob@contoso.example' -Team 'No Such Team' -ErrorAction Stop } | Should -Throw -ErrorId 'TeamNotFound*'
-    }
 
     It 'completes team names and ids when connected, statuses always, and nothing when not connected' {
         (TabExpansion2 'New-HeadshotInvite -Team ' 25).CompletionMatches.CompletionText | Should -Be @('Marketing', 'Engineering')
@@ -101,127 +101,8 @@ Describe 'Organization, teams and completion' {
     }
 }
 
-Describe 'Inviting' {
-    BeforeEach { Reset-Sandbox; Connect-Sandbox }
-
-    It 'takes Get-ADUser, Get-MgUser, Import-Csv and plain-string input' {
-        $adUser = [pscustomobject]@{ SamAccountName = 'gus'; UserPrincipalName = 'gus.upn@contoso.example'; mail = 'gus@contoso.example' }
-        $adUser.PSObject.TypeNames.Insert(0, 'Microsoft.ActiveDirectory.Management.ADUser')
-        $mgUser = [pscustomobject]@{ Id = '42'; DisplayName = 'Hal'; Mail = 'hal@contoso.example'; UserPrincipalName = 'hal.upn@contoso.example' }
-        $invites = @(
-            $adUser | New-HeadshotInvite
-            $mgUser | New-HeadshotInvite
-            Import-Csv "$root/docs/examples/new-hires.csv" | New-HeadshotInvite
-            'ivy@contoso.example' | New-HeadshotInvite
-        )
-        $invites.Email | Sort-Object | Should -Be @(
-            'ann.lee@contoso.example', 'bob.meyer@contoso.example', 'chloe.dubois@contoso.example', 'dev.patel@contoso.example',
-            'eva.novak@contoso.example', 'gus@contoso.example', 'hal@contoso.example', 'ivy@contoso.example')
-        $invites | ForEach-Object { $_ | Should -BeOfType HeadshotPro.Invite }
-        (Get-SandboxState).invites.Count | Should -Be 8
-    }
-
-    It 'sends nothing with -WhatIf' {
-        $before = (Get-SandboxState).counters.requests
-        Import-Csv "$root/docs/examples/new-hires.csv" | New-HeadshotInvite -WhatIf | Should -BeNullOrEmpty
-        (Get-SandboxState).counters.requests | Should -Be $before
-    }
-
-    It 'reports bad addresses and address-less objects and sends nothing for them' {
-        $out = 'not an address', [pscustomobject]@{ Name = 'Jo' }, 'ok@contoso.example' |
-            New-HeadshotInvite -ErrorVariable problems -ErrorAction SilentlyContinue
-        $out.Email | Should -Be 'ok@contoso.example'
-        $problems.FullyQualifiedErrorId | ForEach-Object { ($_ -split ',')[0] } | Should -Be @('InvalidEmailAddress', 'AddressPropertyMissing')
-        (Get-SandboxState).invites.Count | Should -Be 1
-    }
-
-    It 'sends a repeated address once and reports addresses the server already has' {
-        'kim@contoso.example' | New-HeadshotInvite | Out-Null
-        $out = 'kim@contoso.example', 'lou@contoso.example', 'LOU@contoso.example' |
-            New-HeadshotInvite -ErrorVariable problems -ErrorAction SilentlyContinue
-        $out.Email | Should -Be 'lou@contoso.example'
-        ($problems.FullyQualifiedErrorId | ForEach-Object { ($_ -split ',')[0] } | Sort-Object) | Should -Be @('DuplicateInput', 'InviteAlreadyExists')
-        ($problems | Where-Object { $_.FullyQualifiedErrorId -like 'InviteAlreadyExists*' }).CategoryInfo.Category | Should -Be 'ResourceExists'
-    }
-
-    It 'emits the existing invite with -SkipExisting' {
-        $first = New-HeadshotInvite 'max@contoso.example'
-        $again = 'max@contoso.example', 'ned@contoso.example' | New-HeadshotInvite -SkipExisting
-        ($again | Where-Object Email -eq 'max@contoso.example').Id | Should -Be $first.Id
-        (Get-SandboxState).invites.Count | Should -Be 2
-    }
-
-    It 'gives one InsufficientCredits error per address once credits run out' {
-        $null = Invoke-HeadshotSandboxControl $sandbox credits @{ credits = 2 }
-        $out = 1..6 | ForEach-Object { "p$_@contoso.example" } | New-HeadshotInvite -ErrorVariable problems -ErrorAction SilentlyContinue
-        @($out).Count | Should -Be 2
-        @($problems).Count | Should -Be 4
-        $problems | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'InsufficientCredits*' }
-    }
-
-    It 'reports too many pending invites as InviteLimitExceeded and a lasting rate limit as RateLimitRetriesExhausted' {
-        Set-Sandbox @{ inviteLimit = 0 }
-        New-HeadshotInvite 'q@contoso.example' -ErrorVariable problems -ErrorAction SilentlyContinue
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'InviteLimitExceeded*'
-
-        Set-Sandbox @{ inviteLimit = $null; rateLimit = 1; rateWindowSeconds = 60 }
-        Connect-HeadshotPro -ApiKey $sandbox.ApiKey -BaseUri $sandbox.BaseUri -MaxRetryWaitSec 1
-        New-HeadshotInvite 'r@contoso.example' -ErrorVariable problems -ErrorAction SilentlyContinue
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'RateLimitRetriesExhausted*'
-        $problems[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
-        $problems[0].TargetObject | Should -Be 'r@contoso.example'
-    }
-
-    It 'reports an HTML 503 page with its status and goes on' {
-        Set-Sandbox @{ nextFaults = @('html-503', 'html-503', 'html-503', 'html-503') }
-        $out = 's@contoso.example', 't@contoso.example' | New-HeadshotInvite -ThrottleLimit 1 -ErrorVariable problems -ErrorAction SilentlyContinue
-        $out.Email | Should -Be 't@contoso.example'
-        $problems[0].ErrorDetails.Message | Should -Match 'HTTP 503.*503 Service Temporarily Unavailable'
-    }
-}
-
-Describe 'Reading and revoking' {
-    BeforeEach { Reset-Sandbox; Connect-Sandbox }
-
-    It 'reads back new invites through the pipeline and reports unknown ids' {
-        $ids = ('u@contoso.example', 'v@contoso.example' | New-HeadshotInvite).Id
-        $read = @($ids[0], 'no-such-id', $ids[1]) | Get-HeadshotInvite -ErrorVariable problems -ErrorAction SilentlyContinue
-        $read.Status | Should -Be @('pending-invite', 'pending-invite')
-        $problems.FullyQualifiedErrorId | Should -BeLike 'InviteNotFound*'
-        $problems.TargetObject | Should -Be 'no-such-id'
-    }
-
-    It 'revokes piped invites without a prompt when forced and frees their credits' {
-        $before = (Get-HeadshotCredits).Credits
-        'w@contoso.example', 'x@contoso.example' | New-HeadshotInvite | Out-Null
-        Get-HeadshotInvite -Email 'w@*' | Revoke-HeadshotInvite -Force
-        Revoke-HeadshotInvite 'nobody@contoso.example' -Force -ErrorVariable problems -ErrorAction SilentlyContinue
-        $problems.FullyQualifiedErrorId | Should -BeLike 'InviteNotFound*'
-        (Get-HeadshotInvite -Status revoked).Email | Should -Be 'w@contoso.example'
-        (Get-HeadshotCredits).Credits | Should -Be ($before - 1)
-    }
-}
-
 Describe 'Connecting' {
-    BeforeEach { Disconnect-HeadshotPro; Reset-Sandbox }
-    AfterEach {
-        Remove-Item Env:HEADSHOTPRO_API_KEY, Env:HEADSHOTPRO_BASE_URI -ErrorAction SilentlyContinue
-        Disconnect-HeadshotPro
-    }
-
-    It 'uses $env:HEADSHOTPRO_API_KEY and $env:HEADSHOTPRO_BASE_URI without Connect' {
-        $env:HEADSHOTPRO_API_KEY = $plainKey
-        $env:HEADSHOTPRO_BASE_URI = $sandbox.BaseUri.ToString()
-        (Get-HeadshotCredits).Credits | Should -Be 1000
-        (Get-HeadshotConnection).Source | Should -Be 'Environment'
-    }
-
-    It 'stops with ApiKeyRejected when the key is wrong' {
-        $env:HEADSHOTPRO_API_KEY = 'hsp_wrong_key_0000'
-        $env:HEADSHOTPRO_BASE_URI = $sandbox.BaseUri.ToString()
-        { 'y@contoso.example', 'z@contoso.example' | New-HeadshotInvite -ErrorAction Stop } | Should -Throw -ErrorId 'ApiKeyRejected*'
-        (Get-SandboxState).counters.requests | Should -Be 1
-    }
+    BeforeEach { Disconnect-HeadshotPro }
 
     It 'never prompts for the key in a non-interactive host' {
         $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
@@ -233,31 +114,32 @@ Describe 'Connecting' {
         $process.StandardInput.Close()
         $stderr = $process.StandardError.ReadToEndAsync()
         $null = $process.StandardOutput.ReadToEndAsync()
-        $process.WaitForExit(60000) | Should -BeTrue
+        Wait-ProcessExit $process 60 | Should -BeTrue
         $process.ExitCode | Should -Not -Be 0
         $stderr.Result | Should -Match 'missing mandatory parameters: ApiKey'
-    }
-
-    It 'says how to connect when there is nothing to connect with' {
-        { Get-HeadshotCredits } | Should -Throw -ErrorId 'NotConnected*' -ExpectedMessage '*Connect-HeadshotPro*'
     }
 }
 
 Describe 'Secrets' {
-    It 'never shows the key in a transcript of a failing -Debug run, nor in $Error' {
+    It 'never shows the key in a transcript of a failing run with verbose lines and warnings, nor in $Error' {
         Reset-Sandbox
         $transcript = Join-Path $TestDrive 'transcript.txt'
         $Error.Clear()
         Start-Transcript -Path $transcript
         try {
+            # The module writes verbose lines and warnings (it has no debug output). $DebugPreference stands in for -Debug,
+            # which on a compiled cmdlet turns warnings and errors into "Continue with this operation?" prompts.
             $DebugPreference = 'Continue'
             $VerbosePreference = 'Continue'
             Connect-Sandbox
             Get-HeadshotConnection | Format-List * | Out-Host
             Set-Sandbox @{ nextFaults = @('drop-after', 'html-503') }
-            'a@contoso.example', 'bad', [pscustomobject]@{ Name = 'x' } | New-HeadshotInvite -Debug -Verbose -ErrorAction Continue
-            Get-HeadshotInvite -Id 'missing' -Debug -Verbose -ErrorAction Continue
-            try { Connect-HeadshotPro -ApiKey (ConvertTo-SecureString 'hsp_other_WRONG_9999' -AsPlainText -Force) -BaseUri $sandbox.BaseUri -Debug -Verbose } catch { $_ | Out-Host }
+            $eve = [pscustomobject]@{ SamAccountName = 'eve'; UserPrincipalName = 'eve@contoso.example'; mail = '' }
+            $eve.PSObject.TypeNames.Insert(0, 'Microsoft.ActiveDirectory.Management.ADUser')
+            'a@contoso.example', 'bad', $eve, [pscustomobject]@{ Name = 'x' } | New-HeadshotInvite -ErrorAction Continue
+            Get-HeadshotInvite -Id 'missing' -ErrorAction Continue
+
+            try { Connect-HeadshotPro -ApiKey (ConvertTo-SecureString 'hsp_other_WRONG_9999' -AsPlainText -Force) -BaseUri $sandbox.BaseUri } catch { $_ | Out-Host }
             $Error | Format-List * -Force | Out-Host
         } finally {
             Stop-Transcript
@@ -266,10 +148,38 @@ Describe 'Secrets' {
         }
         $text = Get-Content $transcript -Raw
         $text | Should -Match 'ApiKeyRejected'
-        $text | Should -Match 'POST organization/invite'
+        $text | Should -Match 'VERBOSE: POST organization/invite -> 503'
+        $text | Should -Match 'WARNING: .*has an empty mail attribute'
         $text | Should -Not -Match ([regex]::Escape($plainKey))
         $text | Should -Not -Match 'hsp_other_WRONG_9999'
         [System.Management.Automation.PSSerializer]::Serialize($Error, 5) | Should -Not -Match ([regex]::Escape($plainKey))
+    }
+
+    It 'keeps the warning of a run stopped by -ErrorAction Stop in the transcript and the warning stream' {
+        Reset-Sandbox
+        Connect-Sandbox
+        Set-Sandbox @{ latencyMs = 500 }
+        $transcript = Join-Path $TestDrive 'stopped.txt'
+        Start-Transcript -Path $transcript
+        try {
+            # The bad address is handed over only once both invites are in flight (a bounded poll of the sandbox).
+            'c@contoso.example', 'd@contoso.example', 'not an address' | ForEach-Object {
+                if ($_ -eq 'not an address') {
+                    $deadline = [DateTime]::UtcNow.AddSeconds(20)
+                    while ((Get-SandboxState).counters.inFlight -lt 2 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+                }
+                $_
+            } | New-HeadshotInvite -ErrorAction Stop -WarningVariable warned
+        } catch {
+            $stoppedBy = $_
+        } finally {
+            Stop-Transcript
+            Set-Sandbox @{ latencyMs = 0 }
+        }
+        $stoppedBy.FullyQualifiedErrorId | Should -BeLike 'InvalidEmailAddress*'
+        (Get-SandboxState).invites.Count | Should -Be 2
+        Get-Content $transcript -Raw | Should -Match 'WARNING: The run stopped early\. Invited, but not written to the output: .*c@contoso\.example'
+        "$warned" | Should -Match 'The run stopped early'
     }
 }
 
@@ -327,7 +237,7 @@ Import-Module HeadshotPro
         $process = [System.Diagnostics.Process]::Start($info)
         $stdout = $process.StandardOutput.ReadToEndAsync()
         $stderr = $process.StandardError.ReadToEndAsync()
-        $process.WaitForExit(120000) | Should -BeTrue
+        Wait-ProcessExit $process 120 | Should -BeTrue
         $lines = $stdout.Result -split "`n" | ForEach-Object Trim | Where-Object { $_ }
         $process.ExitCode | Should -Be 0 -Because $stderr.Result
 

@@ -35,6 +35,16 @@ namespace HeadshotPro.Client
         /// <summary>True when the server may have done what was asked although this failed: the caller cannot tell.</summary>
         public bool OutcomeUnknown { get; internal set; }
 
+        /// <summary>What the request was about (Invite, Team, Model, Member, Photo), for a not-found error's id; null is an invite.</summary>
+        public string? Resource { get; private set; }
+
+        /// <summary>This exception, marked as about <paramref name="resource"/>.</summary>
+        internal HeadshotProApiException About(string resource)
+        {
+            Resource = resource;
+            return this;
+        }
+
         /// <summary>When the first attempt was sent (local UTC).</summary>
         internal DateTime FirstAttemptUtc { get; set; }
 
@@ -45,6 +55,7 @@ namespace HeadshotPro.Client
                 MayHaveBeenProcessed = MayHaveBeenProcessed,
                 OutcomeUnknown = outcomeUnknown || OutcomeUnknown,
                 FirstAttemptUtc = FirstAttemptUtc,
+                Resource = Resource,
             };
     }
 }

@@ -1,217 +1,78 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using HeadshotPro.Client.Api;
 using HeadshotPro.Client.Transport;
-using Newtonsoft.Json.Linq;
 
 namespace HeadshotPro.Client
 {
     /// <summary>
-    /// The HeadshotPro v1 API: paths and JSON onto models, and what a retried request means for an invite.
-    /// Knows nothing of PowerShell. One instance per session; safe for concurrent calls.
+    /// One session's way to the HeadshotPro API: one transport (one key, one pacer shared per base, key and proxy, one
+    /// rate-limit budget for v1 and v2) and the per-resource clients on it. Knows nothing of PowerShell. Safe for
+    /// concurrent calls. The v1 methods here are kept for the invite cmdlets; they are the <see cref="Invites"/> and
+    /// <see cref="Organization"/> clients' own.
     /// </summary>
     public sealed class HeadshotProClient : IDisposable
     {
         public const int MaxAttempts = ApiTransport.MaxAttempts;
         public const int MostConcurrentRequests = ApiTransport.MostConcurrentRequests;
-        /// <summary>Slack for the server's rounding when deciding whether an invite was made after a request was sent.</summary>
-        private static readonly TimeSpan CreatedAtSlack = TimeSpan.FromSeconds(1);
-        private static readonly HttpMethod Post = HttpMethod.Post;
-        private static readonly HttpMethod Get = HttpMethod.Get;
 
         private readonly ApiTransport _transport;
-        private volatile bool _creditsViaGet;
 
         public HeadshotProClient(ClientSettings settings)
         {
             Settings = settings;
             _transport = new ApiTransport(settings);
+            Invites = new InvitesClient(_transport, settings);
+            Organization = new OrganizationClient(_transport, settings);
+            Members = new MembersClient(_transport, settings);
+            Models = new ModelsClient(_transport, settings);
+            Photos = new PhotosClient(_transport, settings);
         }
 
         public ClientSettings Settings { get; }
 
+        public InvitesClient Invites { get; }
+
+        /// <summary>The organization, credits and teams.</summary>
+        public OrganizationClient Organization { get; }
+        public MembersClient Members { get; }
+        public ModelsClient Models { get; }
+        public PhotosClient Photos { get; }
+
         /// <summary>The rate-limit window as last seen: requests left and when it resets (local UTC), if the server said.</summary>
         public (int Remaining, DateTime ResetUtc)? RateLimitWindow => _transport.Pacer.Window;
 
-        public async Task<int> GetCreditsAsync(CancellationToken cancellationToken, RequestOptions? options = null)
-        {
-            JObject body;
-            if (_creditsViaGet)
-            {
-                body = await _transport.SendAsync(Get, "organization/credits", null, options, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                try
-                {
-                    body = await _transport.SendAsync(Post, "organization/credits", null, options, cancellationToken).ConfigureAwait(false);
-                }
-                catch (HeadshotProApiException e) when (e.StatusCode == 404 || e.StatusCode == 405)
-                {
-                    // The seed documents POST, the later reference GET: use whichever this server answers, from now on.
-                    _creditsViaGet = true;
-                    body = await _transport.SendAsync(Get, "organization/credits", null, options, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            var credits = body["credits"];
-            if (credits == null || (credits.Type != JTokenType.Integer && credits.Type != JTokenType.Float))
-                throw Unexpected("The credits answer has no 'credits' number.");
-            return (int)credits;
-        }
+        public Task<int> GetCreditsAsync(CancellationToken cancellationToken, RequestOptions? options = null) =>
+            Organization.GetCreditsAsync(cancellationToken, options);
 
-        public async Task<Organization> GetOrganizationAsync(CancellationToken cancellationToken, RequestOptions? options = null)
-        {
-            var body = await _transport.SendAsync(Get, "organization", null, options, cancellationToken).ConfigureAwait(false);
-            var org = body["organization"] as JObject ?? throw Unexpected("The organization answer has no 'organization' object.");
-            return new Organization
-            {
-                Uid = (string?)org["uid"],
-                Name = (string?)org["name"],
-                Website = (string?)org["website"],
-                Teams = (org["teams"] as JArray ?? new JArray()).OfType<JObject>()
-                    .Select(t => new Team { Id = (string?)t["id"] ?? "", Name = (string?)t["name"] ?? "" })
-                    .ToList(),
-            };
-        }
+        public Task<Organization> GetOrganizationAsync(CancellationToken cancellationToken, RequestOptions? options = null) =>
+            Organization.GetAsync(cancellationToken, options);
 
-        /// <summary>
-        /// Invites one address. When an attempt may have gone through unseen (a timeout, a dropped connection, a 5xx),
-        /// the outcome is settled by looking the address up: an invite made after the first attempt (by the server's
-        /// clock) is this request's; an older one is <see cref="ApiErrorKind.AlreadyExists"/>; a look-up that fails too
-        /// leaves the outcome unknown, and the error says so.
-        /// </summary>
-        public async Task<Invite> CreateInviteAsync(string email, string? teamId, CancellationToken cancellationToken, RequestOptions? options = null)
-        {
-            var request = new JObject { ["email"] = email };
-            if (teamId != null) request["teamId"] = teamId;
-            JObject body;
-            try
-            {
-                body = await _transport.SendAsync(Post, "organization/invite", request, options, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.AlreadyExists && e.AfterUncertainAttempt || e.MayHaveBeenProcessed && e.Kind != ApiErrorKind.AlreadyExists)
-            {
-                var since = _transport.Clock.ToServerEarliest(e.FirstAttemptUtc) - CreatedAtSlack;
-                var (found, live) = await SettleAsync(email, e, "may have been invited; run again with -SkipExisting to reconcile", cancellationToken, options).ConfigureAwait(false);
-                if (found != null && found.CreatedAt >= since) return found;
-                if (live == null) throw;
-                throw e.Kind == ApiErrorKind.AlreadyExists ? e : AlreadyInvited(email, live);
-            }
-            var id = (string?)body["id"] ?? throw Unexpected("The invite answer has no 'id'.");
-            return new Invite
-            {
-                Id = id,
-                Email = (string?)body["input"]?["email"] ?? email,
-                Status = "pending-invite",
-                Link = (string?)body["link"],
-                TeamId = (string?)body["teamId"] ?? teamId,
-                CreatedAt = DateTime.UtcNow,
-            };
-        }
+        /// <inheritdoc cref="InvitesClient.CreateAsync"/>
+        public Task<Invite> CreateInviteAsync(string email, string? teamId, CancellationToken cancellationToken, RequestOptions? options = null) =>
+            Invites.CreateAsync(email, teamId, cancellationToken, options);
 
-        /// <summary>
-        /// Revokes the open invite of one address. After an attempt that may have gone through unseen, no live invite
-        /// left means it is done; a look-up that fails too leaves the outcome unknown, and the error says so.
-        /// </summary>
-        public async Task RevokeInviteAsync(string email, CancellationToken cancellationToken, RequestOptions? options = null)
-        {
-            try
-            {
-                await _transport.SendAsync(Post, "organization/invite/revoke", new JObject { ["email"] = email }, options, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.NotFound && e.AfterUncertainAttempt)
-            {
-            }
-            catch (HeadshotProApiException e) when (e.MayHaveBeenProcessed && e.Kind != ApiErrorKind.NotFound)
-            {
-                var (_, live) = await SettleAsync(email, e, "may have been revoked; Get-HeadshotInvite shows its status", cancellationToken, options).ConfigureAwait(false);
-                if (live != null) throw;
-            }
-        }
+        /// <inheritdoc cref="InvitesClient.RevokeAsync"/>
+        public Task RevokeInviteAsync(string email, CancellationToken cancellationToken, RequestOptions? options = null) =>
+            Invites.RevokeAsync(email, cancellationToken, options);
 
-        /// <summary>
-        /// One look-up of an address after an uncertain request, given its own full set of attempts twice over:
-        /// the newest invite of the address, and the live one if any. A rejected key or a stop is passed on as it is.
-        /// </summary>
-        private async Task<(Invite? Newest, Invite? Live)> SettleAsync(string email, HeadshotProApiException uncertain, string unknownOutcome,
-            CancellationToken cancellationToken, RequestOptions? options)
-        {
-            var lookup = options?.WithoutVeto();
-            for (var round = 1; ; round++)
-            {
-                try
-                {
-                    var all = await ListInvitesAsync(cancellationToken, lookup).ConfigureAwait(false);
-                    var mine = all.Where(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase)).ToList();
-                    return (mine.LastOrDefault(), mine.LastOrDefault(i => IsLive(i.Status)));
-                }
-                catch (HeadshotProApiException e) when (e.Kind != ApiErrorKind.Unauthorized)
-                {
-                    if (round < 2 && e.MayHaveBeenProcessed) continue;
-                    throw uncertain.Rephrased($"{uncertain.Message} Looking the address up afterwards failed too ({e.Message}), so {email} {unknownOutcome}.", outcomeUnknown: true);
-                }
-            }
-        }
+        public Task<Invite> GetInviteAsync(string id, CancellationToken cancellationToken, RequestOptions? options = null) =>
+            Invites.GetAsync(id, cancellationToken, options);
 
-        private static HeadshotProApiException AlreadyInvited(string email, Invite existing) =>
-            new HeadshotProApiException(ApiErrorKind.AlreadyExists,
-                $"{email} already had an invite{(existing.CreatedAt is DateTime at ? " made " + at.ToString("u", CultureInfo.InvariantCulture) : "")} (id {existing.Id}), before this request.",
-                400, "ALREADY_EXISTS");
+        /// <inheritdoc cref="InvitesClient.ListAsync"/>
+        public Task<IReadOnlyList<Invite>> ListInvitesAsync(CancellationToken cancellationToken, RequestOptions? options = null) =>
+            Invites.ListAsync(cancellationToken, options);
 
-        public async Task<Invite> GetInviteAsync(string id, CancellationToken cancellationToken, RequestOptions? options = null)
-        {
-            var body = await _transport.SendAsync(Get, "organization/invite/id/" + Uri.EscapeDataString(id), null, options, cancellationToken).ConfigureAwait(false);
-            var invite = body["invite"] as JObject ?? throw Unexpected("The invite answer has no 'invite' object.");
-            return new Invite { Id = id, Email = (string?)invite["email"] ?? "", Status = (string?)invite["status"] };
-        }
+        public Task<Invite?> FindLiveInviteAsync(string email, CancellationToken cancellationToken, RequestOptions? options = null) =>
+            Invites.FindLiveAsync(email, cancellationToken, options);
 
-        /// <summary>
-        /// Every invite of the organization, in the server's order. The list carries <c>valid</c> and <c>used</c> rather
-        /// than a status; where those cannot tell the status (a used, still valid invite), <see cref="Invite.Status"/> is null.
-        /// </summary>
-        public async Task<IReadOnlyList<Invite>> ListInvitesAsync(CancellationToken cancellationToken, RequestOptions? options = null)
-        {
-            var body = await _transport.SendAsync(Get, "organization/invites", null, options, cancellationToken).ConfigureAwait(false);
-            var items = body["invites"] as JArray ?? throw Unexpected("The list answer has no 'invites' array.");
-            return items.OfType<JObject>().Select(ListedInvite).ToList();
-        }
+        /// <inheritdoc cref="InvitesClient.IsLive"/>
+        public static bool IsLive(string? status) => InvitesClient.IsLive(status);
 
-        public async Task<Invite?> FindLiveInviteAsync(string email, CancellationToken cancellationToken, RequestOptions? options = null)
-        {
-            var all = await ListInvitesAsync(cancellationToken, options).ConfigureAwait(false);
-            return all.LastOrDefault(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase) && IsLive(i.Status));
-        }
-
-        /// <summary>An invite that blocks a new one for its address: anything but revoked or deleted.</summary>
-        public static bool IsLive(string? status) => status != "revoked" && status != "deleted";
-
-        /// <summary>Whether the person has used the invite: then the API gives their active address rather than the invited one.</summary>
-        public static bool IsUsed(string? status) => status != "pending-invite" && status != "revoked";
-
-        private static Invite ListedInvite(JObject item)
-        {
-            var valid = (bool?)item["valid"] ?? true;
-            var used = (bool?)item["used"] ?? false;
-            var status = (string?)item["status"] ?? (valid ? (used ? null : "pending-invite") : (used ? "deleted" : "revoked"));
-            var created = item["createdAt"];
-            return new Invite
-            {
-                Id = (string?)item["id"],
-                Email = (string?)item["email"] ?? "",
-                Status = status,
-                Link = (string?)item["link"],
-                TeamId = (string?)item["teamId"],
-                CreatedAt = created?.Type == JTokenType.Date ? ((DateTime)created).ToUniversalTime()
-                    : DateTime.TryParse((string?)created, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) ? at : (DateTime?)null,
-            };
-        }
-
-        private static HeadshotProApiException Unexpected(string message) =>
-            new HeadshotProApiException(ApiErrorKind.UnexpectedResponse, message, 200);
+        /// <inheritdoc cref="InvitesClient.IsUsed"/>
+        public static bool IsUsed(string? status) => InvitesClient.IsUsed(status);
 
         public void Dispose() => _transport.Dispose();
     }

@@ -58,6 +58,8 @@ namespace HeadshotPro.Client.Transport
         /// </summary>
         public async Task<JObject> SendAsync(HttpMethod method, string path, JObject? body, RequestOptions? options, CancellationToken cancellationToken)
         {
+            var target = path;
+            path = Shown(target);
             var observer = options?.Observer;
             var maxRetryWait = options?.MaxRetryWait ?? _settings.MaxRetryWait;
             var waitBudget = maxRetryWait;
@@ -77,7 +79,7 @@ namespace HeadshotPro.Client.Transport
                     attempt++;
                     firstSentUtc ??= DateTime.UtcNow;
                     options?.Sent?.Invoke();
-                    answer = await AttemptAsync(method, path, payload, cancellationToken).ConfigureAwait(false);
+                    answer = await AttemptAsync(method, target, path, payload, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -132,7 +134,7 @@ namespace HeadshotPro.Client.Transport
             public TimeSpan Elapsed;
         }
 
-        private async Task<Answer> AttemptAsync(HttpMethod method, string path, string? payload, CancellationToken cancellationToken)
+        private async Task<Answer> AttemptAsync(HttpMethod method, string target, string path, string? payload, CancellationToken cancellationToken)
         {
             var answer = new Answer();
             var stopwatch = Stopwatch.StartNew();
@@ -140,13 +142,13 @@ namespace HeadshotPro.Client.Transport
             HttpResponseMessage? response = null;
             try
             {
-                using (var request = NewRequest(method, path, payload))
+                using (var request = NewRequest(method, target, payload))
                 using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                 {
                     attemptCts.CancelAfter(_settings.Timeout);
                     try
                     {
-                        if (OnDotNetFramework) DotNetFramework.PrepareEndpoint(new Uri(_settings.BaseUri, path), _settings.Proxy);
+                        if (OnDotNetFramework) DotNetFramework.PrepareEndpoint(new Uri(_settings.BaseUri, target), _settings.Proxy);
                         response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
                         var receivedUtc = DateTime.UtcNow;
                         answer.Status = (int)response.StatusCode;
@@ -196,6 +198,19 @@ namespace HeadshotPro.Client.Transport
                 answer.Elapsed = stopwatch.Elapsed;
             }
             return answer;
+        }
+
+        /// <summary>
+        /// A request's target as messages and verbose lines show it: a path relative to the v1 base as given
+        /// (<c>organization/invite</c>), or an absolute address (a v2 request) from the API root on
+        /// (<c>v2/organization/team?limit=50&amp;offset=0</c>).
+        /// </summary>
+        internal string Shown(string target)
+        {
+            if (!Uri.TryCreate(target, UriKind.Absolute, out var absolute) || absolute.Scheme == "file") return target;
+            var root = _settings.ApiRoot.AbsoluteUri;
+            var text = absolute.AbsoluteUri;
+            return text.StartsWith(root, StringComparison.OrdinalIgnoreCase) ? text.Substring(root.Length) : absolute.PathAndQuery;
         }
 
         private static readonly bool OnDotNetFramework =

@@ -1,0 +1,26 @@
+using System;
+
+namespace HeadshotPro
+{
+    /// <summary>A person's headshot model (API v2): the photos they uploaded, trained into headshots.</summary>
+    public sealed class Model
+    {
+        public string Id { get; set; } = "";
+        public string? Uid { get; set; }
+        public string Email { get; set; } = "";
+        public string? Title { get; set; }
+
+        /// <summary>onboarding, waiting, pending (training), generatingHeadshots, active (ready), failed or deleted.</summary>
+        public string? Status { get; set; }
+        public string? TeamId { get; set; }
+        public string? TeamName { get; set; }
+        public bool IsDevelopment { get; set; }
+        public DateTime? CreatedAt { get; set; }
+        public DateTime? FinishedAt { get; set; }
+
+        /// <summary>The same as <see cref="Id"/>, so a model binds to parameters named ModelId.</summary>
+        public string ModelId => Id;
+
+        public override string ToString() => Id;
+    }
+}

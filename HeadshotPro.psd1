@@ -22,6 +22,13 @@
         'Get-HeadshotInvite'
         'Get-HeadshotOrganization'
         'Get-HeadshotTeam'
+        'New-HeadshotTeam'
+        'Rename-HeadshotTeam'
+        'Remove-HeadshotTeam'
+        'Add-HeadshotTeamMember'
+        'Get-HeadshotMember'
+        'Get-HeadshotModel'
+        'Get-HeadshotPhoto'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

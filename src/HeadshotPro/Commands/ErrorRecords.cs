@@ -12,7 +12,8 @@ namespace HeadshotPro.Commands
             if (error is HeadshotProApiException api)
             {
                 var (id, category, next) = Describe(api);
-                if (api.OutcomeUnknown) next = "The request may have been carried out. Run the same command again with -SkipExisting (New-HeadshotInvite) or check with Get-HeadshotInvite before acting.";
+                if (api.OutcomeUnknown && api.Resource == "Team") next = "The change may have been carried out. Check with Get-HeadshotTeam before running it again.";
+                else if (api.OutcomeUnknown) next = "The request may have been carried out. Run the same command again with -SkipExisting (New-HeadshotInvite) or check with Get-HeadshotInvite before acting.";
                 return Make(api, id, category, target, $"{action} failed: {api.Message}", next);
             }
             return Make(error, "UnexpectedError", ErrorCategory.NotSpecified, target, $"{action} failed: {error.Message}", null);
@@ -35,6 +36,8 @@ namespace HeadshotPro.Commands
                     return ("InvalidEmailAddress", ErrorCategory.InvalidArgument, "Correct the address and run the command again for it.");
                 case ApiErrorKind.InvalidRequest:
                     return ("InvalidRequest", ErrorCategory.InvalidArgument, "Check the values given (for -TeamId, see Get-HeadshotTeam or the organization's teams).");
+                case ApiErrorKind.AlreadyExists when e.Resource == "Team":
+                    return ("TeamNameTaken", ErrorCategory.ResourceExists, "Team names are unique: choose another name, or use the existing team (Get-HeadshotTeam lists them).");
                 case ApiErrorKind.AlreadyExists:
                     return ("InviteAlreadyExists", ErrorCategory.ResourceExists,
                         "Use -SkipExisting to get the existing invite instead, or revoke it first with Revoke-HeadshotInvite to invite again.");
@@ -45,6 +48,19 @@ namespace HeadshotPro.Commands
                         "Buy credits (or revoke unused invites to free theirs), then run the command again for the addresses that failed.");
                 case ApiErrorKind.Forbidden:
                     return ("Forbidden", ErrorCategory.PermissionDenied, "The key is valid but may not do this; ask a Team Owner to check the organization's API access.");
+                case ApiErrorKind.NotFound when e.Resource == "Model":
+                    return ("ModelNotFound", ErrorCategory.ObjectNotFound,
+                        "Check the id or address; Get-HeadshotModel lists the organization's models (a person has one once they start uploading photos; Get-HeadshotMember shows their stage).");
+                case ApiErrorKind.NotFound when e.Resource == "Team":
+                    return ("TeamNotFound", ErrorCategory.ObjectNotFound, "Use one of the organization's teams; Get-HeadshotTeam lists them.");
+                case ApiErrorKind.NotFound when e.Resource == "Member":
+                    return ("MemberNotFound", ErrorCategory.ObjectNotFound,
+                        "Only people who accepted their invite are members; Get-HeadshotMember lists them, Get-HeadshotInvite shows who has not accepted yet.");
+                case ApiErrorKind.NotFound when e.Resource == "Photo":
+                    return ("PhotoNotFound", ErrorCategory.ObjectNotFound, "The photo is gone (deleted by the person or the organization); Get-HeadshotPhoto lists the model's photos.");
+                case ApiErrorKind.NotFound when e.Resource == "Favorite":
+                    return ("FavoriteNotChosen", ErrorCategory.ObjectNotFound,
+                        "The person has not chosen a favorite headshot yet; list all their photos with Get-HeadshotPhoto without -Favorite, or ask again later.");
                 case ApiErrorKind.NotFound:
                     return ("InviteNotFound", ErrorCategory.ObjectNotFound, "Check the address or id; Get-HeadshotInvite lists the organization's invites.");
                 case ApiErrorKind.RateLimitRetriesExhausted:

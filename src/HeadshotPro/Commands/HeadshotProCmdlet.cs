@@ -6,7 +6,9 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Threading;
 using System.Threading.Tasks;
+using System.Collections.Generic;
 using HeadshotPro.Client;
+using HeadshotPro.Client.Transport;
 
 namespace HeadshotPro.Commands
 {
@@ -183,6 +185,70 @@ namespace HeadshotPro.Commands
             {
                 WriteItemError(e, session.Connection.BaseUri, "Reading the organization");
                 return null;
+            }
+        }
+
+        /// <summary>A team by id, else by name (case-insensitive).</summary>
+        internal static Team? FindTeam(IEnumerable<Team> teams, string value)
+        {
+            var list = teams.ToList();
+            return list.FirstOrDefault(t => t.Id == value) ?? list.FirstOrDefault(t => string.Equals(t.Name, value, StringComparison.OrdinalIgnoreCase));
+        }
+
+        /// <summary>A team named by id or name, from a fresh read of the organization; null after writing TeamNotFound (or the read's error).</summary>
+        internal Team? ResolveTeam(string value)
+        {
+            var organization = ReadOrganization();
+            if (organization == null) return null;
+            var team = FindTeam(organization.Teams, value.Trim());
+            if (team == null) WriteError(TeamNotFound(value, organization));
+            return team;
+        }
+
+        /// <summary>
+        /// Writes a paged list lazily: a page is fetched only after the one before was written, so a downstream
+        /// <c>Select-Object -First</c> that has enough stops the reading. -Skip and -First (SupportsPaging) go to the
+        /// server as offset and limit; with a <paramref name="keep"/> filter the server cannot apply, they count what is kept.
+        /// </summary>
+        internal void WritePaged<T>(Func<int, long?, PageReader<T>> reader, Func<T, bool>? keep, object? target, string action)
+        {
+            var paging = PagingParameters;
+            var skip = paging == null ? 0 : (long)Math.Min(paging.Skip, int.MaxValue);
+            long? first = paging == null || paging.First == ulong.MaxValue ? (long?)null : (long)Math.Min(paging.First, long.MaxValue);
+            var pages = keep == null ? reader((int)skip, first) : reader(0, null);
+            long kept = 0, written = 0;
+            var complete = false;
+            try
+            {
+                while (true)
+                {
+                    if (first is long most && written >= most) break;
+                    var page = Call(ct => pages.NextAsync(ct));
+                    if (page == null)
+                    {
+                        complete = true;
+                        break;
+                    }
+                    foreach (var item in page)
+                    {
+                        if (keep != null && !keep(item)) continue;
+                        if (keep != null && kept++ < skip) continue;
+                        if (first is long cap && written >= cap) break;
+                        written++;
+                        WriteObject(item);
+                    }
+                }
+            }
+            catch (HeadshotProApiException e)
+            {
+                WriteItemError(e, target, action);
+                return;
+            }
+            if (paging != null && paging.IncludeTotalCount)
+            {
+                if (keep == null && pages.Total is int total) WriteObject(paging.NewTotalCount((ulong)total, 1.0));
+                else if (keep != null && complete) WriteObject(paging.NewTotalCount((ulong)kept, 1.0));
+                else WriteObject(paging.NewTotalCount((ulong)(pages.Total ?? 0), 0.0));
             }
         }
 

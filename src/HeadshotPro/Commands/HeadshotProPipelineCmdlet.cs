@@ -87,6 +87,13 @@ namespace HeadshotPro.Commands
             public Exception? Error { get; }
         }
 
+        /// <summary>An item's result that is several objects (a model's photos): each is written on its own.</summary>
+        protected sealed class Results
+        {
+            public Results(System.Collections.IEnumerable items) => Items = items;
+            public System.Collections.IEnumerable Items { get; }
+        }
+
         /// <summary>Thrown instead of sending once the run is ending.</summary>
         private sealed class NotSentException : Exception
         {
@@ -235,7 +242,8 @@ namespace HeadshotPro.Commands
             else
             {
                 _succeeded++;
-                if (completion.Output != null) WriteObject(completion.Output);
+                if (completion.Output is Results many) WriteObject(many.Items, enumerateCollection: true);
+                else if (completion.Output != null) WriteObject(completion.Output);
             }
             UpdateProgress(force: false);
         }

@@ -1,0 +1,145 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using HeadshotPro.Client;
+
+namespace HeadshotPro.Commands
+{
+    /// <summary>
+    /// Headshots (API v2) as links: a model's photos, or with -Favorite the person's chosen one; without a model, the
+    /// organization's favorites. Each output object carries Email, ModelId, PhotoId, Url, ExpiresAt and Variant.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "HeadshotPhoto", DefaultParameterSetName = OrganizationSet, SupportsPaging = true)]
+    [OutputType(typeof(Photo))]
+    public sealed class GetHeadshotPhoto : HeadshotProPipelineCmdlet
+    {
+        private const string OrganizationSet = "Organization";
+        private const string ByModelIdSet = "ByModelId";
+        private const string ByEmailSet = "ByEmail";
+
+        /// <summary>Models, members, or addresses (and objects carrying one: invites, AD or Entra ID users, CSV rows).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByEmailSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Mail", "EmailAddress", "PrimarySmtpAddress", "UserPrincipalName")]
+        public object[] Email { get; set; } = null!;
+
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByModelIdSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] ModelId { get; set; } = null!;
+
+        /// <summary>Only the person's chosen headshot.</summary>
+        [Parameter(ParameterSetName = ByEmailSet)]
+        [Parameter(ParameterSetName = ByModelIdSet)]
+        public SwitchParameter Favorite { get; set; }
+
+        /// <summary>Only photos the person marked so (none, liked, loved).</summary>
+        [Parameter(ParameterSetName = ByEmailSet)]
+        [Parameter(ParameterSetName = ByModelIdSet)]
+        [ValidateSet("none", "liked", "loved")]
+        public string? LikedStatus { get; set; }
+
+        /// <summary>Only the favorites of this team (name or id).</summary>
+        [Parameter(ParameterSetName = OrganizationSet)]
+        [ArgumentCompleter(typeof(TeamNameCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string? Team { get; set; }
+
+        /// <summary>Which link each object carries: main (default), thumbnail or original.</summary>
+        [Parameter]
+        [ValidateSet("main", "thumbnail", "original")]
+        public string Variant { get; set; } = "main";
+
+        private ModelLookup? _lookup;
+
+        protected override string Activity => "Reading HeadshotPro photos";
+
+        protected override string Describe(object target) => (Favorite ? "Reading the favorite headshot of " : "Reading the headshots of ") + target;
+
+        protected override System.Collections.ICollection? GivenItems => ParameterSetName == ByModelIdSet ? ModelId : ParameterSetName == ByEmailSet ? Email : null;
+
+        protected override void BeginInput()
+        {
+            if (Favorite && LikedStatus != null)
+            {
+                const string message = "-LikedStatus filters a model's photos; -Favorite is the one chosen photo. Give one or the other.";
+                ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(message), "FavoriteWithLikedStatus", ErrorCategory.InvalidArgument, LikedStatus, message,
+                    "Leave out -LikedStatus, or -Favorite."));
+            }
+            _lookup = new ModelLookup(Session.Client);
+        }
+
+        protected override void ProcessInput()
+        {
+            var client = Session.Client;
+            if (ParameterSetName == ByModelIdSet)
+            {
+                foreach (var given in ModelId)
+                {
+                    var id = given.Trim();
+                    Submit(id, async (options, ct) => await PhotosOf(client, await client.Models.GetAsync(id, ct, options).ConfigureAwait(false), id, options, ct).ConfigureAwait(false));
+                }
+            }
+            else if (ParameterSetName == ByEmailSet)
+            {
+                var lookup = _lookup!;
+                foreach (var input in Email)
+                {
+                    var address = AcceptAddress(input, "its photos are written once");
+                    if (address == null) continue;
+                    Submit(address, async (options, ct) =>
+                        await PhotosOf(client, await lookup.FindAsync(address, input, reread: false, options, ct).ConfigureAwait(false), address, options, ct).ConfigureAwait(false));
+                }
+            }
+        }
+
+        /// <summary>One model's photos (or its favorite) as the chosen variant's links, each with the person's address.</summary>
+        private async Task<object?> PhotosOf(HeadshotProClient client, Model model, string target, Client.RequestOptions options, CancellationToken ct)
+        {
+            var all = Variant != "main";
+            if (Favorite)
+            {
+                var favorite = await client.Photos.GetFavoriteAsync(model.Id, all, ct, options).ConfigureAwait(false)
+                    ?? throw new HeadshotProApiException(ApiErrorKind.NotFound,
+                        $"{(model.Email.Length > 0 ? model.Email : target)} has not chosen a favorite headshot yet (model {model.Id}, {model.Status}).", 200).About("Favorite");
+                return Stamp(favorite, model);
+            }
+            var paging = PagingParameters;
+            var skip = paging == null ? 0 : (int)Math.Min(paging.Skip, int.MaxValue);
+            long? first = paging == null || paging.First == ulong.MaxValue ? (long?)null : (long)Math.Min(paging.First, long.MaxValue);
+            var photos = await client.Photos.Reader(model.Id, LikedStatus, all, options, skip, first).RestAsync(ct).ConfigureAwait(false);
+            return new Results(photos.Select(p => Stamp(p, model)).ToList());
+        }
+
+        private Photo Stamp(Photo photo, Model model)
+        {
+            var stamped = photo.WithVariant(Variant);
+            if (string.IsNullOrEmpty(stamped.Email) && model.Email.Length > 0) stamped.Email = model.Email;
+            stamped.Title ??= model.Title;
+            stamped.TeamId ??= model.TeamId;
+            stamped.TeamName ??= model.TeamName;
+            return stamped;
+        }
+
+        protected override void EndInput()
+        {
+            if (ParameterSetName != OrganizationSet) return;
+            string? teamId = null;
+            if (Team != null)
+            {
+                var team = ResolveTeam(Team);
+                if (team == null) return;
+                teamId = team.Id;
+            }
+            var client = Session.Client;
+            var all = Variant != "main";
+            var variant = Variant;
+            var options = Requests;
+            WritePaged((offset, most) => new Client.Transport.PageReader<Photo>(async (o, l, ct) =>
+            {
+                var page = await client.Photos.FavoritesPageAsync(teamId, all, o, l, ct, options).ConfigureAwait(false);
+                return new Client.Transport.Page<Photo>(page.Items.Select(p => p.WithVariant(variant)).ToList(), page.Offset, page.Total, page.HasMore);
+            }, offset, Client.Transport.Paging.DefaultLimit, most), null, Team, "Listing the organization's favorite headshots");
+        }
+    }
+}

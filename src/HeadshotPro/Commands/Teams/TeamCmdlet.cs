@@ -1,0 +1,74 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using HeadshotPro.Client;
+
+namespace HeadshotPro.Commands
+{
+    /// <summary>
+    /// What the team cmdlets share: the organization read once at the start, kept current from each change's answer
+    /// (which is the whole organization), and the session's team cache (Get-HeadshotTeam, -Team completion) updated with it.
+    /// </summary>
+    public abstract class TeamCmdlet : HeadshotProCmdlet
+    {
+        private protected Organization? Current { get; private set; }
+
+        protected override void BeginProcessing() => Current = ReadOrganization();
+
+        /// <summary>The team an input names (a Team object, an id or a name), or null after writing TeamNotFound.</summary>
+        private protected Team? TeamOf(object? input)
+        {
+            var value = input is PSObject wrapped ? wrapped.BaseObject : input;
+            var given = value is Team team ? team.Id : (value?.ToString() ?? "").Trim();
+            var found = FindTeam(Current!.Teams, given);
+            if (found == null && value is Team named) found = FindTeam(Current.Teams, named.Name);
+            if (found == null) WriteError(TeamNotFound(value is Team t ? t.Name : given, Current));
+            return found;
+        }
+
+        /// <summary>The team that has <paramref name="name"/> already (names compared without case), other than <paramref name="except"/>.</summary>
+        private protected Team? Holder(string name, string? except = null) =>
+            Current!.Teams.FirstOrDefault(t => t.Id != except && string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));
+
+        private protected static ErrorRecord NameTaken(string name, Team holder)
+        {
+            var message = $"The organization already has a team named '{holder.Name}' ({holder.Id}); team names are unique.";
+            return ErrorRecords.For(new HeadshotProApiException(ApiErrorKind.AlreadyExists, message, 400, "INVALID_REQUEST").About("Team"), name, "Naming the team");
+        }
+
+        /// <summary>Runs one team change; the organization it answers becomes current and the session's team cache. Null after writing the error.</summary>
+        private protected Organization? Change(Func<Organization, System.Threading.CancellationToken, System.Threading.Tasks.Task<Organization>> change, object target, string action, string? name = null)
+        {
+            var session = Session;
+            var before = Current!;
+            try
+            {
+                var after = Call(ct => change(before, ct));
+                Current = after;
+                session.Teams = after.Teams;
+                return after;
+            }
+            catch (HeadshotProApiException e)
+            {
+                session.Teams = null; // read again when next needed
+                if (name != null && e.Kind == ApiErrorKind.InvalidRequest)
+                {
+                    // A taken name is 400 INVALID_REQUEST, like any other bad request: tell them apart by reading the teams.
+                    var now = ReadOrganization();
+                    if (now != null)
+                    {
+                        Current = now;
+                        var holder = Holder(name, target is Team t ? t.Id : null);
+                        if (holder != null)
+                        {
+                            WriteError(NameTaken(name, holder));
+                            return null;
+                        }
+                    }
+                }
+                WriteItemError(e, target, action);
+                return null;
+            }
+        }
+    }
+}

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Primitives;
 
 namespace HeadshotPro.Sandbox;
 
-/// <summary>The v1 API: latency, rate limit, key check and injected faults, then the endpoint itself.</summary>
+/// <summary>The v1 and v2 API: latency, rate limit, key check and injected faults, then the endpoint itself.</summary>
 internal sealed partial class ApiEndpoints
 {
     private const string HtmlServiceUnavailable =
@@ -19,10 +19,12 @@ internal sealed partial class ApiEndpoints
 
     private readonly SandboxState _state;
     private readonly CancellationToken _stopping;
+    private readonly PhotoHost _photos;
 
-    public ApiEndpoints(SandboxState state, CancellationToken stopping)
+    public ApiEndpoints(SandboxState state, PhotoHost photos, CancellationToken stopping)
     {
         _state = state;
+        _photos = photos;
         _stopping = stopping;
     }
 
@@ -239,6 +241,7 @@ internal sealed partial class ApiEndpoints
         var path = ctx.Request.Path.Value?.TrimEnd('/') ?? "";
         var method = ctx.Request.Method;
         const string invitePrefix = "/v1/organization/invite/id/";
+        if (IsV2(path)) return RouteV2Async(ctx, path);
 
         return path switch
         {

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace HeadshotPro.Sandbox;
 
-/// <summary>The <c>/sandbox/</c> controls: state, reset, credits, settings, invite lifecycle, journal. Same key as the API.</summary>
+/// <summary>The <c>/sandbox/</c> controls: state, reset, credits, settings, invite and people lifecycle, journals. Same key as the API.</summary>
 internal sealed class ControlEndpoints
 {
     private readonly SandboxState _state;
@@ -26,6 +26,9 @@ internal sealed class ControlEndpoints
             ("POST", "/credits") => await SetCreditsAsync(ctx.Request).ConfigureAwait(false),
             ("POST", "/settings") => await SetSettingsAsync(ctx.Request).ConfigureAwait(false),
             ("GET", "/journal") => (200, new { success = true, journal = _state.Journal().Select(Entry) }),
+            ("GET", "/photo-journal") => (200, new { success = true, journal = _state.PhotoJournal().Select(PhotoEntry) }),
+            ("POST", _) when path.StartsWith("/people/", StringComparison.Ordinal) && path.EndsWith("/advance", StringComparison.Ordinal) =>
+                await AdvanceAsync(ctx.Request, Uri.UnescapeDataString(path["/people/".Length..^"/advance".Length])).ConfigureAwait(false),
             ("POST", _) when path.StartsWith("/invites/", StringComparison.Ordinal) && path.EndsWith("/status", StringComparison.Ordinal) =>
                 await SetStatusAsync(ctx.Request, path["/invites/".Length..^"/status".Length]).ConfigureAwait(false),
             _ => (404, Json.Error("No such control. See docs/sandbox.md.", "NOT_FOUND")),
@@ -45,6 +48,43 @@ internal sealed class ControlEndpoints
         contentType = e.ContentType,
         clientGone = e.ClientGone,
     };
+
+    private static object PhotoEntry(PhotoJournalEntry e) => new
+    {
+        method = e.Method,
+        path = e.Path,
+        status = e.Status,
+        time = SandboxState.Iso(e.Time),
+        authorization = e.Authorization,
+        fault = e.Fault,
+    };
+
+    private async Task<(int, object)> AdvanceAsync(HttpRequest request, string email)
+    {
+        var body = await Json.ReadAsync(request).ConfigureAwait(false);
+        if (body.Error is not null) return (body.ErrorStatus, body.Error);
+        var root = body.Root;
+        if (root.ValueKind != JsonValueKind.Object) return Bad("Send a JSON object: {\"to\": \"completed\", \"favorite\": true, \"photos\": 8}");
+        var to = Json.String(root, "to");
+        if (to is null || !Stage.AdvanceTargets.Contains(to)) return Bad($"to must be one of: {string.Join(", ", Stage.AdvanceTargets)}");
+        bool? favorite = null;
+        if (root.TryGetProperty("favorite", out var fav) && fav.ValueKind != JsonValueKind.Null)
+        {
+            if (fav.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) return Bad("favorite must be true or false");
+            favorite = fav.GetBoolean();
+        }
+        if (!TryInt(root, "photos", out var photos) || photos is < 1 or > 1000) return Bad("photos must be a whole number from 1 to 1000");
+        var modelStatus = Json.String(root, "modelStatus");
+        if (root.TryGetProperty("modelStatus", out var msp) && msp.ValueKind != JsonValueKind.Null && modelStatus is null) return Bad("modelStatus must be a string");
+        var (outcome, invite, message) = _state.Advance(email, new SandboxState.AdvanceRequest(to, favorite, photos, modelStatus, Json.String(root, "activeEmail")));
+        return outcome switch
+        {
+            AdvanceOutcome.Moved => (200, new { success = true, invite }),
+            AdvanceOutcome.NotFound => (404, Json.Error(message!, "NOT_FOUND")),
+            AdvanceOutcome.Backwards => (409, Json.Error(message!, "CONFLICT")),
+            _ => Bad(message!.TrimEnd('.')),
+        };
+    }
 
     private (int, object) Reset()
     {
@@ -70,7 +110,8 @@ internal sealed class ControlEndpoints
         if (root.ValueKind != JsonValueKind.Object) return (400, Json.Error("Send a JSON object of settings.", "INVALID_REQUEST"));
 
         var known = new[] { "latencyMs", "rateLimit", "rateWindowSeconds", "faultRate", "faultSeed", "inviteLimit", "nextFaults", "creditsMethods",
-            "clockSkewSeconds", "cancelOnDisconnect", "resetHeaderFormat" };
+            "clockSkewSeconds", "cancelOnDisconnect", "resetHeaderFormat", "lifecycleSeconds", "photoLinkSeconds", "photoFaults", "photoFaultRate",
+            "photoLatencyMs" };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) return (400, Json.Error($"Unknown setting '{p.Name}'. Known: {string.Join(", ", known)}.", "INVALID_REQUEST"));
 
@@ -105,12 +146,31 @@ internal sealed class ControlEndpoints
         if (root.TryGetProperty("resetHeaderFormat", out _) && !ResetFormat.All.Contains(resetFormat))
             return Bad($"resetHeaderFormat must be one of: {string.Join(", ", ResetFormat.All)}");
 
+        if (!TryInt(root, "lifecycleSeconds", out var lifecycle) || lifecycle is < 0 or > 86_400) return Bad("lifecycleSeconds must be a whole number from 0 (off) to 86400");
+        if (!TryInt(root, "photoLinkSeconds", out var linkSeconds) || linkSeconds is < 0 or > 31_536_000) return Bad("photoLinkSeconds must be a whole number from 0 to 31536000");
+        if (!TryInt(root, "photoLatencyMs", out var photoLatency) || photoLatency < 0) return Bad("photoLatencyMs must be a whole number >= 0");
+        double? photoFaultRate = null;
+        if (root.TryGetProperty("photoFaultRate", out var pfr))
+        {
+            if (pfr.ValueKind != JsonValueKind.Number || pfr.GetDouble() is < 0 or > 1) return Bad("photoFaultRate must be a number from 0 to 1");
+            photoFaultRate = pfr.GetDouble();
+        }
+        List<string>? photoFaults = null;
+        if (root.TryGetProperty("photoFaults", out var pf))
+        {
+            if (pf.ValueKind != JsonValueKind.Array) return Bad("photoFaults must be an array of photo fault kinds");
+            photoFaults = pf.EnumerateArray().Select(f => f.ValueKind == JsonValueKind.String ? f.GetString()! : "").ToList();
+            var unknown = photoFaults.FirstOrDefault(f => !PhotoFaultKind.All.Contains(f));
+            if (unknown is not null) return Bad($"unknown photo fault kind '{unknown}'; known: {string.Join(", ", PhotoFaultKind.All)}");
+        }
+
         var creditsMethods = Json.String(root, "creditsMethods");
         if (root.TryGetProperty("creditsMethods", out _) && creditsMethods is not ("GET" or "POST" or "GET, POST"))
             return Bad("creditsMethods must be \"GET\", \"POST\" or \"GET, POST\"");
 
         _state.Apply(new SandboxState.SettingsChange(latency, rateLimit, window, faultRate, seed,
-            root.TryGetProperty("inviteLimit", out _), inviteLimit, nextFaults, creditsMethods, skew, cancelOnDisconnect, resetFormat));
+            root.TryGetProperty("inviteLimit", out _), inviteLimit, nextFaults, creditsMethods, skew, cancelOnDisconnect, resetFormat,
+            lifecycle, linkSeconds, photoFaults, photoFaultRate, photoLatency));
         return (200, _state.Snapshot());
     }
 

@@ -25,12 +25,21 @@ public sealed record SandboxOptions
     public bool CancelOnDisconnect { get; init; }
     /// <summary>How <c>X-RateLimit-Reset</c> is written; one of <see cref="ResetFormat.All"/>.</summary>
     public string ResetHeaderFormat { get; init; } = ResetFormat.Iso;
+    /// <summary>Seconds between a person's moves in the timed lifecycle (invited → … → completed with a favorite); 0 = off.</summary>
+    public int LifecycleSeconds { get; init; }
+    /// <summary>Size of a main photo in bytes (a thumbnail stays small; an original is twice this).</summary>
+    public int PhotoBytes { get; init; } = 1_000_000;
+    /// <summary>Where photo links point (the "CDN"); null = the sandbox's own root + <c>photos/</c>.</summary>
+    public string? PhotoBaseUrl { get; init; }
+    /// <summary>How long a signed photo link is valid.</summary>
+    public int PhotoLinkSeconds { get; init; } = 86_400;
 
     public const string Usage =
         "usage: HeadshotPro.Sandbox [--urls URL] [--api-key KEY] [--credits N] [--latency-ms N] " +
         "[--rate-limit N] [--rate-window-seconds N] [--fault-rate 0..1] [--fault-seed N] [--invite-limit N] " +
         "[--clock-skew-seconds -86400..86400] [--cancel-on-disconnect] " +
-        "[--reset-header-format iso|unix-seconds|unix-ms|delta-seconds|huge|infinity|garbage|negative|multiple]";
+        "[--reset-header-format iso|unix-seconds|unix-ms|delta-seconds|huge|infinity|garbage|negative|multiple] " +
+        "[--lifecycle-seconds N] [--photo-bytes N] [--photo-base-url URL] [--photo-link-seconds N]";
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a one-line message when it is wrong.</summary>
     public static SandboxOptions Parse(IReadOnlyList<string> args)
@@ -66,6 +75,10 @@ public sealed record SandboxOptions
                 "--clock-skew-seconds" => options with { ClockSkewSeconds = Int(name, Value(), -86_400, 86_400) },
                 "--cancel-on-disconnect" => options with { CancelOnDisconnect = inlineValue is null || Bool(name, inlineValue) },
                 "--reset-header-format" => options with { ResetHeaderFormat = OneOf(name, Value(), ResetFormat.All) },
+                "--lifecycle-seconds" => options with { LifecycleSeconds = Int(name, Value(), 0, 86_400) },
+                "--photo-bytes" => options with { PhotoBytes = Int(name, Value(), 0, 100_000_000) },
+                "--photo-base-url" => options with { PhotoBaseUrl = BaseUrl(name, Value()) },
+                "--photo-link-seconds" => options with { PhotoLinkSeconds = Int(name, Value(), 0, 31_536_000) },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'. {Usage}"),
             };
         }
@@ -80,6 +93,13 @@ public sealed record SandboxOptions
         if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
             throw new ArgumentException($"option {name} must be a whole number from {min} to {max}, not '{value}'");
         return n;
+    }
+
+    private static string BaseUrl(string name, string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw new ArgumentException($"option {name} must be an absolute http or https URL, not '{value}'");
+        return value.EndsWith('/') ? value : value + "/";
     }
 
     private static bool Bool(string name, string value) =>

@@ -4,14 +4,19 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace HeadshotPro.Sandbox;
 
-/// <summary>The HeadshotPro v1 API emulator on Kestrel: <c>/api/v1/</c> for the API, <c>/sandbox/</c> for its controls.</summary>
+/// <summary>
+/// The HeadshotPro API emulator on Kestrel: <c>/api/v1/</c> and <c>/api/v2/organization</c> for the API, <c>/photos/</c> for the
+/// photo host (the "CDN" photo links point at), <c>/sandbox/</c> for its controls.
+/// </summary>
 public sealed class SandboxServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly Task _lifecycle;
 
-    private SandboxServer(WebApplication app, SandboxState state, Uri rootUri)
+    private SandboxServer(WebApplication app, SandboxState state, Uri rootUri, Task lifecycle)
     {
         _app = app;
+        _lifecycle = lifecycle;
         State = state;
         RootUri = rootUri;
     }
@@ -24,6 +29,12 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>The API base URI the module connects to, e.g. <c>http://127.0.0.1:5080/api/v1/</c>.</summary>
     public Uri ApiBaseUri => new(RootUri, "api/v1/");
 
+    /// <summary>The v2 API base with a trailing slash, e.g. <c>http://127.0.0.1:5080/api/v2/</c>: the contract's v2 paths (<c>organization/credits</c>…) are relative to it.</summary>
+    public Uri ApiV2BaseUri => new(RootUri, "api/v2/");
+
+    /// <summary>Where photo links point unless <c>--photo-base-url</c> says otherwise.</summary>
+    public Uri PhotoBaseUri => new(RootUri, "photos/");
+
     public static async Task<SandboxServer> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = Array.Empty<string>() });
@@ -35,7 +46,8 @@ public sealed class SandboxServer : IAsyncDisposable
 
         var state = new SandboxState(options);
         var app = builder.Build();
-        var api = new ApiEndpoints(state, app.Lifetime.ApplicationStopping);
+        var photos = new PhotoHost(state, options.PhotoBaseUrl, app.Lifetime.ApplicationStopping);
+        var api = new ApiEndpoints(state, photos, app.Lifetime.ApplicationStopping);
         var control = new ControlEndpoints(state);
         app.Use((ctx, next) =>
         {
@@ -48,11 +60,35 @@ public sealed class SandboxServer : IAsyncDisposable
         });
         app.Map("/api", branch => branch.Run(api.HandleAsync));
         app.Map("/sandbox", branch => branch.Run(control.HandleAsync));
-        app.Run(ctx => Json.Write(ctx, 404, Json.Error("No such path. The API is under /api/v1/ and the controls under /sandbox/.", "NOT_FOUND")));
+        app.Map("/photos", branch => branch.Run(photos.HandleAsync));
+        app.Run(ctx => Json.Write(ctx, 404, Json.Error("No such path. The API is under /api/v1/ and /api/v2/organization, the controls under /sandbox/.", "NOT_FOUND")));
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new SandboxServer(app, state, new Uri(address.TrimEnd('/') + "/"));
+        var root = new Uri(address.TrimEnd('/') + "/");
+        photos.Root = root;
+        var lifecycle = RunLifecycleAsync(state, app.Lifetime.ApplicationStopping);
+        return new SandboxServer(app, state, root, lifecycle);
+    }
+
+    /// <summary>The timed lifecycle: moves people along whenever a move is due, and sleeps until the next one (or a change).</summary>
+    private static async Task RunLifecycleAsync(SandboxState state, CancellationToken stopping)
+    {
+        await Task.Yield();
+        try
+        {
+            while (!stopping.IsCancellationRequested)
+            {
+                var next = state.LifecycleStep(DateTime.UtcNow);
+                var wait = next is { } due ? due - DateTime.UtcNow : Timeout.InfiniteTimeSpan;
+                if (wait != Timeout.InfiniteTimeSpan && wait < TimeSpan.Zero) wait = TimeSpan.Zero;
+                if (wait > TimeSpan.FromHours(1)) wait = TimeSpan.FromHours(1);
+                await state.WaitLifecycleAsync(wait, stopping).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
@@ -60,13 +96,15 @@ public sealed class SandboxServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync().ConfigureAwait(false);
+        await _lifecycle.ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 }
 
 internal static class Json
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+    /// <summary>Web defaults, with '&amp;', '\'' and '+' written plainly as a Node server does (photo links carry '&amp;').</summary>
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     public const int MaxBodyBytes = 1024 * 1024;
 
     public static object Error(string message, string code) => new { success = false, error = message, code };

@@ -21,13 +21,22 @@ public sealed class SandboxInvite
 {
     public required string Id { get; init; }
     public required string Email { get; init; }
-    public string? TeamId { get; init; }
+    public string? TeamId { get; set; }
     public required DateTime CreatedAt { get; init; }
-    public string Status { get; set; } = InviteStatus.Pending;
+    /// <summary>Where the person is, in the v2 vocabulary (<see cref="Stage"/>); the v1 status follows from it.</summary>
+    public string Stage { get; set; } = Sandbox.Stage.Pending;
+    public string Status => Sandbox.Stage.ToV1(Stage);
     public string? ActiveEmail { get; set; }
     public bool Used { get; set; }
     public string Link => "https://www.headshotpro.com/auth/signup?invite=" + Id;
     public bool Valid => InviteStatus.IsLive(Status);
+    /// <summary>The team member, once the person signed up.</summary>
+    public SandboxMember? Member { get; set; }
+    /// <summary>The person's model, once they signed up.</summary>
+    public SandboxModel? Model { get; set; }
+    /// <summary>When the person last moved (real clock), for the timed lifecycle.</summary>
+    public DateTime LastMovedAt { get; set; }
+    public string AccountEmail => ActiveEmail ?? Email;
 }
 
 public sealed record Team(string Id, string Name);
@@ -96,7 +105,7 @@ public enum InviteOutcome { Created, AlreadyExists, InviteLimitExceeded, Insuffi
 public enum RevokeOutcome { Revoked, NotFound }
 
 /// <summary>Everything the sandbox remembers, behind one lock so concurrent clients see one consistent organization.</summary>
-public sealed class SandboxState
+public sealed partial class SandboxState
 {
     private const int JournalCapacity = 10_000;
 
@@ -121,14 +130,20 @@ public sealed class SandboxState
     {
         _startup = startup;
         ApiKey = startup.ApiKey;
-        Organization = new OrganizationInfo("org_sandbox", "Sandbox Corp", "https://sandbox.example",
-            new[] { new Team("team_marketing", "Marketing"), new Team("team_engineering", "Engineering") });
         _faultRandom = new Random(startup.FaultSeed);
+        _photoFaultRandom = new Random(startup.FaultSeed);
         Reset();
     }
 
     public string ApiKey { get; }
-    public OrganizationInfo Organization { get; }
+
+    /// <summary>The organization as it is now (its teams change through the v2 API).</summary>
+    public OrganizationInfo Organization
+    {
+        get { lock (_gate) return OrganizationLocked(); }
+    }
+
+    private OrganizationInfo OrganizationLocked() => new("org_sandbox", "Sandbox Corp", "https://sandbox.example", _teams.ToList());
 
     public int LatencyMs { get; private set; }
     public int RateLimit { get; private set; }
@@ -152,6 +167,7 @@ public sealed class SandboxState
         {
             _invites.Clear();
             _byId.Clear();
+            ResetPeopleLocked();
             _liveByEmail.Clear();
             _windows.Clear();
             _journal.Clear();
@@ -174,12 +190,16 @@ public sealed class SandboxState
             CancelOnDisconnect = _startup.CancelOnDisconnect;
             ResetHeaderFormat = _startup.ResetHeaderFormat;
             _faultRandom = new Random(FaultSeed);
+            _photoFaultRandom = new Random(FaultSeed);
         }
+        WakeLifecycle();
     }
 
     public sealed record SettingsChange(int? LatencyMs, int? RateLimit, int? RateWindowSeconds, double? FaultRate,
         int? FaultSeed, bool SetInviteLimit, int? InviteLimit, IReadOnlyList<string>? NextFaults, string? CreditsMethods = null,
-        int? ClockSkewSeconds = null, bool? CancelOnDisconnect = null, string? ResetHeaderFormat = null);
+        int? ClockSkewSeconds = null, bool? CancelOnDisconnect = null, string? ResetHeaderFormat = null,
+        int? LifecycleSeconds = null, int? PhotoLinkSeconds = null, IReadOnlyList<string>? PhotoFaults = null, double? PhotoFaultRate = null,
+        int? PhotoLatencyMs = null);
 
     public void Apply(SettingsChange change)
     {
@@ -196,7 +216,9 @@ public sealed class SandboxState
             if (change.CancelOnDisconnect is { } cancel) CancelOnDisconnect = cancel;
             if (change.ResetHeaderFormat is { } format) ResetHeaderFormat = format;
             if (change.NextFaults is { } faults) foreach (var f in faults) _scriptedFaults.Enqueue(f);
+            ApplyPeopleSettingsLocked(change);
         }
+        WakeLifecycle();
     }
 
     public void SetCredits(int credits)
@@ -256,7 +278,7 @@ public sealed class SandboxState
     {
         lock (_gate)
         {
-            if (teamId is not null && !Organization.Teams.Any(t => t.Id == teamId)) return (InviteOutcome.UnknownTeam, null);
+            if (teamId is not null && !_teams.Any(t => t.Id == teamId)) return (InviteOutcome.UnknownTeam, null);
             if (_liveByEmail.TryGetValue(email, out var existing)) return (InviteOutcome.AlreadyExists, existing);
             if (InviteLimit is { } limit && _pending >= limit)
                 return (InviteOutcome.InviteLimitExceeded, null);
@@ -267,12 +289,14 @@ public sealed class SandboxState
                 Email = email,
                 TeamId = teamId,
                 CreatedAt = Now,
+                LastMovedAt = DateTime.UtcNow,
             };
             _credits--;
             _pending++;
             _invites.Add(invite);
             _byId[invite.Id] = invite;
             _liveByEmail[email] = invite;
+            WakeLifecycle();
             return (InviteOutcome.Created, invite);
         }
     }
@@ -282,8 +306,8 @@ public sealed class SandboxState
         lock (_gate)
         {
             if (!_liveByEmail.Remove(email, out var invite)) return RevokeOutcome.NotFound;
-            if (invite.Status == InviteStatus.Pending) { _credits++; _pending--; }
-            invite.Status = InviteStatus.Revoked;
+            if (invite.Stage == Stage.Pending) { _credits++; _pending--; }
+            invite.Stage = Stage.Revoked;
             return RevokeOutcome.Revoked;
         }
     }
@@ -308,13 +332,8 @@ public sealed class SandboxState
             var wasLive = invite.Valid;
             if (!wasLive && _liveByEmail.ContainsKey(invite.Email) && InviteStatus.IsLive(status))
                 throw new InvalidOperationException("another live invite has that address");
-            if (invite.Status == InviteStatus.Pending) _pending--;
-            if (status == InviteStatus.Pending) _pending++;
-            invite.Status = status;
-            if (status != InviteStatus.Pending && status != InviteStatus.Revoked) invite.Used = true;
             if (activeEmail is not null) invite.ActiveEmail = activeEmail;
-            if (wasLive && !invite.Valid) _liveByEmail.Remove(invite.Email);
-            if (!wasLive && invite.Valid) _liveByEmail[invite.Email] = invite;
+            SetStageLocked(invite, Stage.FromV1(status), null, null, null);
             return InviteView.Of(invite);
         }
     }
@@ -341,6 +360,7 @@ public sealed class SandboxState
             {
                 credits = _credits,
                 invites = _invites.Select(InviteView.Of).ToList(),
+                teams = _teams.ToList(),
                 counters = new
                 {
                     requests = _requests,
@@ -348,6 +368,8 @@ public sealed class SandboxState
                     inFlight = _inFlight,
                     mostInFlight = _mostInFlight,
                     faults = new Dictionary<string, long>(_faultCounts),
+                    photoRequests = _photoRequests,
+                    photoFaults = new Dictionary<string, long>(_photoFaultCounts),
                 },
                 settings = new
                 {
@@ -362,6 +384,11 @@ public sealed class SandboxState
                     cancelOnDisconnect = CancelOnDisconnect,
                     resetHeaderFormat = ResetHeaderFormat,
                     pendingScriptedFaults = _scriptedFaults.ToList(),
+                    lifecycleSeconds = LifecycleSeconds,
+                    photoLinkSeconds = PhotoLinkSeconds,
+                    photoLatencyMs = PhotoLatencyMs,
+                    photoFaultRate = PhotoFaultRate,
+                    pendingPhotoFaults = _scriptedPhotoFaults.ToList(),
                 },
             };
         }
@@ -374,8 +401,10 @@ public sealed class SandboxState
 
 public sealed record OrganizationInfo(string Uid, string Name, string Website, IReadOnlyList<Team> Teams);
 
-public sealed record InviteView(string Id, string Email, string Status, string? TeamId, string CreatedAt, bool Valid, bool Used, string Link, string? ActiveEmail)
+public sealed record InviteView(string Id, string Email, string Status, string? TeamId, string CreatedAt, bool Valid, bool Used, string Link, string? ActiveEmail,
+    string Stage, string? MemberId, string? ModelId, string? ModelStatus)
 {
     public static InviteView Of(SandboxInvite i) =>
-        new(i.Id, i.Email, i.Status, i.TeamId, SandboxState.Iso(i.CreatedAt), i.Valid, i.Used, i.Link, i.ActiveEmail);
+        new(i.Id, i.Email, i.Status, i.TeamId, SandboxState.Iso(i.CreatedAt), i.Valid, i.Used, i.Link, i.ActiveEmail,
+            i.Stage, i.Member?.Id, i.Model?.Id, i.Model?.Status);
 }

@@ -246,6 +246,21 @@ namespace HeadshotPro.Commands
             }
             if (paging != null && paging.IncludeTotalCount)
             {
+                if (keep == null && pages.PagesRead == 0)
+                {
+                    // -First 0: one item's page, only to learn the total.
+                    var probe = reader((int)skip, 1);
+                    try
+                    {
+                        Call(ct => probe.NextAsync(ct));
+                    }
+                    catch (HeadshotProApiException e)
+                    {
+                        WriteItemError(e, target, action);
+                        return;
+                    }
+                    pages = probe;
+                }
                 if (keep == null && pages.Total is int total) WriteObject(paging.NewTotalCount((ulong)total, 1.0));
                 else if (keep != null && complete) WriteObject(paging.NewTotalCount((ulong)kept, 1.0));
                 else WriteObject(paging.NewTotalCount((ulong)(pages.Total ?? 0), 0.0));

@@ -21,6 +21,7 @@ BeforeDiscovery {
         'docs/en-US/Connect-HeadshotPro.md :: Example 4: Behind a corporate proxy' = 'needs a proxy server and a Get-Credential prompt'
         'docs/en-US/Disconnect-HeadshotPro.md :: Example 1: End a runbook cleanly' = 'connects to the real service: Connect-HeadshotPro -Credential without -BaseUri (Get-AutomationPSCredential has a stand-in)'
         'docs/en-US/Disconnect-HeadshotPro.md :: Example 2: Switch from the sandbox to the real service' = 'Read-Host prompt, and the real service'
+        'docs/en-US/Get-HeadshotConnection.md :: Example 3: Check before a run, without an error' = 'when not connected it connects to the real service: Connect-HeadshotPro -Credential without -BaseUri (Get-AutomationPSCredential has a stand-in)'
         'docs/en-US/New-HeadshotInvite.md :: Example 5: A daily Azure Automation runbook that can run again safely' = 'connects to the real service: Connect-HeadshotPro -Credential without -BaseUri (Get-AutomationPSCredential has a stand-in)'
     }
 
@@ -29,14 +30,6 @@ BeforeDiscovery {
         'README.md :: Recipes' = @{
             Match = '\Aerror: HostNotFound,HeadshotPro\.Commands\.ConnectHeadshotPro: Connecting to https://server\.headshotpro\.com/api/v1/ failed[^\n]*\z'
             Why   = 'its runbook line, Connect-HeadshotPro -Credential (Get-AutomationPSCredential ...), connects to the real service (no -BaseUri, and Connect-HeadshotPro does not read HEADSHOTPRO_BASE_URI); every other recipe in the block runs clean against the sandbox, and this must stay the only error'
-        }
-        'docs/en-US/Get-HeadshotConnection.md :: Example 3: Check before a run, without an error' = @{
-            Match = 'NotConnected,HeadshotPro\.Commands\.GetHeadshotConnection'
-            Why   = 'when not connected, Get-HeadshotConnection stops with NotConnected, a terminating error that -ErrorAction SilentlyContinue does not silence: the example writes the error its title says it avoids, and its if statement is abandoned, so Connect-HeadshotPro never runs'
-        }
-        'docs/en-US/Get-HeadshotTeam.md :: Example 3: Pending invites per team, by name' = @{
-            Match = 'ExpressionEvaluation,Microsoft\.PowerShell\.Commands\.GroupObjectCommand: Index operation failed; the array index evaluated to null'
-            Why   = 'an invite in no team (TeamId null, the default of New-HeadshotInvite) makes $teams[$_.TeamId] fail in Group-Object'
         }
     }
 

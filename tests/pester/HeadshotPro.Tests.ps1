@@ -35,8 +35,9 @@ Describe 'The module' {
         $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
         $manifest.PowerShellVersion | Should -Be '5.1'
         (Get-Command -Module HeadshotPro).Name | Sort-Object | Should -Be @(
-            'Connect-HeadshotPro', 'Disconnect-HeadshotPro', 'Get-HeadshotConnection', 'Get-HeadshotCredits',
-            'Get-HeadshotInvite', 'Get-HeadshotOrganization', 'Get-HeadshotTeam', 'New-HeadshotInvite', 'Revoke-HeadshotInvite')
+            'Add-HeadshotTeamMember', 'Connect-HeadshotPro', 'Disconnect-HeadshotPro', 'Get-HeadshotConnection', 'Get-HeadshotCredits',
+            'Get-HeadshotInvite', 'Get-HeadshotMember', 'Get-HeadshotModel', 'Get-HeadshotOrganization', 'Get-HeadshotPhoto', 'Get-HeadshotTeam',
+            'New-HeadshotInvite', 'New-HeadshotTeam', 'Remove-HeadshotTeam', 'Rename-HeadshotTeam', 'Revoke-HeadshotInvite')
     }
 
     It 'uses the Newtonsoft.Json that PowerShell itself loaded' {
@@ -55,6 +56,10 @@ Describe 'The module' {
         @{ Type = 'Connection'; Object = { Get-HeadshotConnection }; Header = 'BaseUri\s+ApiKeyHint\s+Source\s+ConnectedAt' }
         @{ Type = 'Organization'; Object = { Get-HeadshotOrganization }; Header = 'Name\s+Uid\s+Website\s+Teams' }
         @{ Type = 'Team'; Object = { Get-HeadshotTeam }; Header = 'Name\s+Id' }
+        @{ Type = 'Member'; Object = { [HeadshotPro.Member]@{ Email = 'ann@corp.example'; Status = 'finished' } }; Header = 'Email\s+Name\s+Status\s+TeamName\s+ModelStatus\s+JoinedAt' }
+        @{ Type = 'Model'; Object = { [HeadshotPro.Model]@{ Id = 'm1'; Email = 'ann@corp.example'; Status = 'active' } }; Header = 'Email\s+Status\s+Title\s+TeamName\s+Id\s+FinishedAt' }
+        @{ Type = 'Photo'; Object = { [HeadshotPro.Photo]@{ ModelId = 'm1'; PhotoId = 'p1'; Email = 'ann@corp.example' } }; Header = 'Email\s+PhotoId\s+Variant\s+LikedStatus\s+IsFavorite\s+ExpiresAt' }
+        @{ Type = 'TeamAssignment'; Object = { [HeadshotPro.TeamAssignment]@{ Email = 'ann@corp.example'; TeamId = 't1'; TeamName = 'Sales' } }; Header = 'Email\s+TeamName\s+TeamId' }
     ) {
         Connect-Sandbox
         $text = & $Object | Out-String -Width 200

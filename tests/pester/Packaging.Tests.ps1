@@ -91,8 +91,9 @@ $module = Get-Module HeadshotPro
         $result.ModuleBase | Should -Be (Join-Path $modules 'HeadshotPro')
         $result.Version | Should -Not -Be '0.0.0' -Because 'the build stamps the version into the manifest'
         $result.Commands | Sort-Object | Should -Be @(
-            'Connect-HeadshotPro', 'Disconnect-HeadshotPro', 'Get-HeadshotConnection', 'Get-HeadshotCredits',
-            'Get-HeadshotInvite', 'Get-HeadshotOrganization', 'Get-HeadshotTeam', 'New-HeadshotInvite', 'Revoke-HeadshotInvite')
+            'Add-HeadshotTeamMember', 'Connect-HeadshotPro', 'Disconnect-HeadshotPro', 'Get-HeadshotConnection', 'Get-HeadshotCredits',
+            'Get-HeadshotInvite', 'Get-HeadshotMember', 'Get-HeadshotModel', 'Get-HeadshotOrganization', 'Get-HeadshotPhoto', 'Get-HeadshotTeam',
+            'New-HeadshotInvite', 'New-HeadshotTeam', 'Remove-HeadshotTeam', 'Rename-HeadshotTeam', 'Revoke-HeadshotInvite')
         $result.Commands | Sort-Object | Should -Be ($result.Exported | Sort-Object)
         foreach ($help in $result.Help) {
             $help.HasDescription | Should -BeTrue -Because "$($help.Name) has help"

@@ -124,4 +124,22 @@ public class TransportTests
         Assert.Equal(ApiErrorKind.ProxyAuthenticationRequired, TransportFailure.Classify(refused).Kind);
         Assert.False(TransportFailure.Classify(refused).Transient);
     }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task Verbose_lines_arrive_while_a_long_wait_lasts_not_when_the_call_ends()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        using var host = new PowerShellHost();
+        host.Connect(sandbox);
+        await sandbox.SettingsAsync(new { nextFaults = new[] { FaultKind.RetryAfterSeconds } });
+        var (shell, pending) = host.Begin("Get-HeadshotCredits -Verbose");
+        using var _ = shell;
+        var waiting = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        shell.Streams.Verbose.DataAdded += (_, e) =>
+        {
+            if (shell.Streams.Verbose[e.Index].Message.StartsWith("Waiting")) waiting.TrySetResult(!pending.IsCompleted);
+        };
+        Assert.True(await waiting.Task.WaitAsync(TimeSpan.FromSeconds(20)), "the wait's verbose line came only after the call had ended");
+        shell.EndInvoke(pending);
+    }
 }

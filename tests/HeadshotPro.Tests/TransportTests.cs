@@ -134,12 +134,16 @@ public class TransportTests
         await sandbox.SettingsAsync(new { nextFaults = new[] { FaultKind.RetryAfterSeconds } });
         var (shell, pending) = host.Begin("Get-HeadshotCredits -Verbose");
         using var _ = shell;
-        var waiting = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var waiting = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         shell.Streams.Verbose.DataAdded += (_, e) =>
         {
-            if (shell.Streams.Verbose[e.Index].Message.StartsWith("Waiting")) waiting.TrySetResult(!pending.IsCompleted);
+            if (shell.Streams.Verbose[e.Index].Message.StartsWith("Waiting")) waiting.TrySetResult(watch.Elapsed);
         };
-        Assert.True(await waiting.Task.WaitAsync(TimeSpan.FromSeconds(20)), "the wait's verbose line came only after the call had ended");
+        var seen = await waiting.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await Task.Factory.FromAsync(pending, _ => { });
+        // The server asked for 2 s: the line must come during them, not with the answer at their end.
+        Assert.True(watch.Elapsed - seen > TimeSpan.FromSeconds(1), $"the wait's line came {seen}, the call ended {watch.Elapsed}");
         shell.EndInvoke(pending);
     }
 }

@@ -50,11 +50,18 @@ namespace HeadshotPro.Client
                 {
                     body = await _transport.SendAsync(Post, "organization/credits", null, options, cancellationToken).ConfigureAwait(false);
                 }
-                catch (HeadshotProApiException e) when (e.StatusCode == 404 || e.StatusCode == 405)
+                catch (HeadshotProApiException e) when (e.StatusCode == 405 || e.Kind == ApiErrorKind.NotFound)
                 {
                     // The seed documents POST, the later reference GET: use whichever this server answers, from now on.
+                    try
+                    {
+                        body = await _transport.SendAsync(Get, "organization/credits", null, options, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (HeadshotProApiException missing) when (missing.Kind == ApiErrorKind.NotFound)
+                    {
+                        throw ApiTransport.NotTheApi(missing);
+                    }
                     _creditsViaGet = true;
-                    body = await _transport.SendAsync(Get, "organization/credits", null, options, cancellationToken).ConfigureAwait(false);
                 }
             }
             var credits = body["credits"];
@@ -65,7 +72,7 @@ namespace HeadshotPro.Client
 
         public async Task<Organization> GetOrganizationAsync(CancellationToken cancellationToken, RequestOptions? options = null)
         {
-            var body = await _transport.SendAsync(Get, "organization", null, options, cancellationToken).ConfigureAwait(false);
+            var body = await AlwaysThereAsync("organization", options, cancellationToken).ConfigureAwait(false);
             var org = body["organization"] as JObject ?? throw Unexpected("The organization answer has no 'organization' object.");
             return new Organization
             {
@@ -97,7 +104,7 @@ namespace HeadshotPro.Client
             {
                 var since = _transport.Clock.ToServerEarliest(e.FirstAttemptUtc) - CreatedAtSlack;
                 var (found, live) = await SettleAsync(email, e, "may have been invited; run again with -SkipExisting to reconcile", cancellationToken, options).ConfigureAwait(false);
-                if (found != null && found.CreatedAt >= since) return found;
+                if (found != null && found.CreatedAt?.UtcDateTime >= since) return found;
                 if (live == null) throw;
                 throw e.Kind == ApiErrorKind.AlreadyExists ? e : AlreadyInvited(email, live);
             }
@@ -109,7 +116,7 @@ namespace HeadshotPro.Client
                 Status = "pending-invite",
                 Link = (string?)body["link"],
                 TeamId = (string?)body["teamId"] ?? teamId,
-                CreatedAt = DateTime.UtcNow,
+                CreatedAt = DateTimeOffset.Now,
             };
         }
 
@@ -159,7 +166,7 @@ namespace HeadshotPro.Client
 
         private static HeadshotProApiException AlreadyInvited(string email, Invite existing) =>
             new HeadshotProApiException(ApiErrorKind.AlreadyExists,
-                $"{email} already had an invite{(existing.CreatedAt is DateTime at ? " made " + at.ToString("u", CultureInfo.InvariantCulture) : "")} (id {existing.Id}), before this request.",
+                $"{email} already had an invite{(existing.CreatedAt is DateTimeOffset at ? " made " + at.ToString("u", CultureInfo.InvariantCulture) : "")} (id {existing.Id}), before this request.",
                 400, "ALREADY_EXISTS");
 
         public async Task<Invite> GetInviteAsync(string id, CancellationToken cancellationToken, RequestOptions? options = null)
@@ -175,7 +182,7 @@ namespace HeadshotPro.Client
         /// </summary>
         public async Task<IReadOnlyList<Invite>> ListInvitesAsync(CancellationToken cancellationToken, RequestOptions? options = null)
         {
-            var body = await _transport.SendAsync(Get, "organization/invites", null, options, cancellationToken).ConfigureAwait(false);
+            var body = await AlwaysThereAsync("organization/invites", options, cancellationToken).ConfigureAwait(false);
             var items = body["invites"] as JArray ?? throw Unexpected("The list answer has no 'invites' array.");
             return items.OfType<JObject>().Select(ListedInvite).ToList();
         }
@@ -205,9 +212,22 @@ namespace HeadshotPro.Client
                 Status = status,
                 Link = (string?)item["link"],
                 TeamId = (string?)item["teamId"],
-                CreatedAt = created?.Type == JTokenType.Date ? ((DateTime)created).ToUniversalTime()
-                    : DateTime.TryParse((string?)created, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) ? at : (DateTime?)null,
+                CreatedAt = created?.Type == JTokenType.Date ? new DateTimeOffset(((DateTime)created).ToUniversalTime()).ToLocalTime()
+                    : DateTimeOffset.TryParse((string?)created, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at.ToLocalTime() : (DateTimeOffset?)null,
             };
+        }
+
+        /// <summary>A GET of a route the API always has: a 404 there means the base URI is wrong, not that something is missing.</summary>
+        private async Task<JObject> AlwaysThereAsync(string path, RequestOptions? options, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await _transport.SendAsync(Get, path, null, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.NotFound)
+            {
+                throw ApiTransport.NotTheApi(e);
+            }
         }
 
         private static HeadshotProApiException Unexpected(string message) =>

@@ -140,7 +140,7 @@ namespace HeadshotPro.Commands
             _inFlight.Add(item);
             var given = options ?? Requests;
             var veto = given.Veto;
-            var itemOptions = given.WithVeto(() => _ending ? new NotSentException() : veto?.Invoke()).WithSent(() => item.Sent = true);
+            var itemOptions = given.WithVeto(() => _ending ? new NotSentException() : veto?.Invoke()).WithSent(() => item.Sent = true).WithLabel(target.ToString());
             var done = _done;
             var token = _abandon.Token;
             Task.Run(async () =>

@@ -14,12 +14,16 @@ BeforeAll {
         @{ SamAccountName = 'leo'; GivenName = 'Leo'; Surname = 'Old'; Mail = 'leo.old@contoso.example'; Enabled = $false }
         @{ SamAccountName = 'max'; GivenName = 'Max'; Surname = 'Gone'; Mail = 'max.gone@contoso.example'; Enabled = $false }
     )
+    # As in Azure Automation: the key is a credential asset; the sandbox's address comes from the environment.
+    Set-StandInAutomationCredential -Name HeadshotPro -Credential ([pscredential]::new('api', $sandbox.ApiKey))
+    $env:HEADSHOTPRO_BASE_URI = $sandbox.BaseUri
     Connect-HeadshotPro -ApiKey $sandbox.ApiKey -BaseUri $sandbox.BaseUri
     $null = New-HeadshotInvite leo.old@contoso.example   # a leaver who was invited; max never was
     $script:runbook = "$root/docs/examples/Invoke-DailyHeadshotRunbook.ps1"
 }
 
 AfterAll {
+    $env:HEADSHOTPRO_BASE_URI = $null
     Disconnect-HeadshotPro
     $sandbox | Stop-HeadshotSandbox
 }

@@ -157,7 +157,7 @@ Describe 'Secrets' {
         }
         $text = Get-Content $transcript -Raw
         $text | Should -Match 'ApiKeyRejected'
-        $text | Should -Match 'VERBOSE: POST organization/invite -> 503'
+        $text | Should -Match 'VERBOSE: POST organization/invite for \S+ -> 503'
         $text | Should -Match 'WARNING: .*has an empty mail attribute'
         $text | Should -Not -Match ([regex]::Escape($plainKey))
         $text | Should -Not -Match 'hsp_other_WRONG_9999'

@@ -108,7 +108,6 @@ namespace HeadshotPro.Commands
         {
             EndInput();
             WaitForAll();
-            Finished();
         });
 
         /// <summary>Checks and reads made once, before any input (everything a worker needs is captured here).</summary>
@@ -119,9 +118,6 @@ namespace HeadshotPro.Commands
 
         /// <summary>After the last input, before waiting for the requests in flight.</summary>
         protected virtual void EndInput() { }
-
-        /// <summary>After every result was written.</summary>
-        protected virtual void Finished() { }
 
         /// <summary>
         /// Progress is written in any interactive host (the console, VS Code, ISE, Windows Terminal), where

@@ -183,3 +183,30 @@ public class RunbookTests
         Assert.IsType<DateTimeOffset>(((Invite)host.Run("Get-HeadshotInvite").Output[0].BaseObject).CreatedAt!.Value);
     }
 }
+
+/// <summary>What the packaged help promises: every ErrorId in the about topic, no online help that does not exist.</summary>
+public class HelpPromiseTests
+{
+    private static readonly string About = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "en-US", "about_HeadshotPro.md"));
+
+    [Fact]
+    public void Every_ErrorId_the_module_writes_is_in_about_HeadshotPro()
+    {
+        var source = string.Join("\n", Directory.GetFiles(Path.Combine(RepoPaths.Root, "src", "HeadshotPro"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}")).Select(File.ReadAllText));
+        var ids = System.Text.RegularExpressions.Regex.Matches(source, @"(?:return \(|, )""([A-Z][A-Za-z]+)"", ErrorCategory\.")
+            .Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.True(ids.Count >= 20, "the ErrorIds were not found in the source: " + string.Join(", ", ids));
+        Assert.All(ids, id => Assert.Contains(id, About));
+    }
+
+    [Fact]
+    public void Update_Help_and_online_help_are_not_advertised()
+    {
+        Assert.DoesNotContain("HelpInfoUri", File.ReadAllText(Path.Combine(RepoPaths.Root, "HeadshotPro.psd1")));
+        Assert.All(Directory.GetFiles(Path.Combine(RepoPaths.Root, "docs", "en-US"), "*.md"),
+            page => Assert.DoesNotContain("online version:", File.ReadAllText(page)));
+        Assert.Contains("no online help", About);
+        Assert.Contains("comes with the module's source repository", About);
+    }
+}

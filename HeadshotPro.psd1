@@ -32,7 +32,7 @@
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
-    AliasesToExport      = @()
+    AliasesToExport      = @('Get-HeadshotCredit')
     PrivateData          = @{
         PSData = @{
             Tags         = @('HeadshotPro', 'Headshots', 'Onboarding', 'ActiveDirectory', 'EntraID', 'AzureAutomation', 'REST', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')

@@ -92,7 +92,7 @@ public class ConnectionCmdletTests
         var credits = Assert.Single(result.Output);
         Assert.Equal("HeadshotPro.Credits", credits.TypeNames[0]);
         Assert.Equal(42, (int)credits.Properties["Credits"].Value);
-        Assert.IsType<DateTime>(credits.Properties["RetrievedAt"].Value);
+        Assert.IsType<DateTimeOffset>(credits.Properties["RetrievedAt"].Value);
         Assert.Matches(@"^POST organization/credits -> 200 \(attempt 1, \d+ ms\)$", Assert.Single(result.Verbose));
     }
 
@@ -140,6 +140,24 @@ public class EnvironmentConnectionTests
         finally
         {
             Environment.SetEnvironmentVariable("HEADSHOTPRO_API_KEY", null);
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_BASE_URI", null);
+        }
+    }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task Connect_without_BaseUri_goes_where_HEADSHOTPRO_BASE_URI_says()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        try
+        {
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_BASE_URI", sandbox.ApiBaseUri.ToString());
+            using var host = new PowerShellHost();
+            var result = host.Run("Connect-HeadshotPro -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force) -PassThru", ("key", TestSandbox.Key));
+            Assert.Null(result.Terminating);
+            Assert.Equal(sandbox.ApiBaseUri, ((Connection)Assert.Single(result.Output).BaseObject).BaseUri);
+        }
+        finally
+        {
             Environment.SetEnvironmentVariable("HEADSHOTPRO_BASE_URI", null);
         }
     }

@@ -117,7 +117,7 @@ public class HelpTests
     {
         var pages = Pages();
         using var host = new PowerShellHost();
-        var commands = host.Run("Get-Command -Module HeadshotPro").Output.Select(o => (CommandInfo)o.BaseObject).ToList();
+        var commands = host.Run("Get-Command -Module HeadshotPro -CommandType Cmdlet").Output.Select(o => (CommandInfo)o.BaseObject).ToList();
         Assert.True(commands.Count >= 9);
         Assert.Equal(commands.Select(c => c.Name).Order(), pages.Keys.Order());
 

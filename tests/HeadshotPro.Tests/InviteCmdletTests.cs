@@ -135,7 +135,9 @@ public class InviteCmdletTests
         var result = host.Run("'bob@corp.example' | New-HeadshotInvite -WhatIf; 'ann@corp.example' | Revoke-HeadshotInvite -WhatIf");
         Assert.Empty(result.Output);
         Assert.Empty(result.Errors);
-        Assert.Equal(before, (await sandbox.JournalAsync()).Count);
+        // A dry run reads (the balance and the invites, to say what would happen) and changes nothing.
+        Assert.All((await sandbox.JournalAsync()).Skip(before), e => Assert.Equal("GET", (string?)e!["method"] == "POST" && (string?)e["path"] == "/api/v1/organization/credits" ? "GET" : (string?)e["method"]));
+        Assert.Single(sandbox.Server.State.ListInvites());
     }
 
     [Fact(Timeout = Limits.Test)]
@@ -193,8 +195,8 @@ public class InviteCmdletTests
         var whatIf = host.Run("'ann@corp.example', 'bob@corp.example' | New-HeadshotInvite -Team marketing -WhatIf");
         Assert.Empty(whatIf.Output);
         Assert.Empty(whatIf.Errors);
-        Assert.Contains("What if: Invite ann@corp.example to team Marketing (reserves 1 credit; 100 available)", console.Lines);
-        Assert.Contains("What if: Invite bob@corp.example to team Marketing (reserves 1 credit; 99 available)", console.Lines);
+        Assert.Contains("What if: Invite ann@corp.example to team Marketing (1 credit; 99 left)", console.Lines);
+        Assert.Contains("What if: Invite bob@corp.example to team Marketing (1 credit; 98 left)", console.Lines);
 
         var invite = (Invite)Assert.Single(host.Run("New-HeadshotInvite ann@corp.example -Team Marketing").Output).BaseObject;
         Assert.Equal("team_marketing", invite.TeamId);
@@ -329,6 +331,6 @@ public class InviteCmdletTests
         using var __ = host;
         var result = host.Run("New-HeadshotInvite 'jürgen@bücher.example' -Verbose");
         Assert.Equal("jürgen@bücher.example", sandbox.Server.State.ListInvites().Single().Email);
-        Assert.Contains(result.Verbose, v => System.Text.RegularExpressions.Regex.IsMatch(v, @"^POST organization/invite -> 200 \(attempt 1, \d+ ms\)$"));
+        Assert.Contains(result.Verbose, v => System.Text.RegularExpressions.Regex.IsMatch(v, @"^POST organization/invite for jürgen@bücher\.example -> 200 \(attempt 1, \d+ ms\)$"));
     }
 }

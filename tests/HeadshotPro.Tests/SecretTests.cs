@@ -51,7 +51,7 @@ public class SecretTests
         Assert.Null(failures.Terminating);
         Assert.Contains(failures.ErrorIds, id => id == "InsufficientCredits");
         Assert.Contains(failures.Warnings, w => w.Contains("empty mail attribute", StringComparison.Ordinal));
-        Assert.Contains(failures.Verbose, v => v.StartsWith("POST organization/invite -> 503", StringComparison.Ordinal));
+        Assert.Contains(failures.Verbose, v => v.StartsWith("POST organization/invite for a@corp.example -> 503", StringComparison.Ordinal));
 
         // A run stopped by -ErrorAction Stop while two invites are in flight (the bad address is handed over only once the
         // sandbox has both): they finish, and a warning names them.

@@ -124,4 +124,26 @@ public class TransportTests
         Assert.Equal(ApiErrorKind.ProxyAuthenticationRequired, TransportFailure.Classify(refused).Kind);
         Assert.False(TransportFailure.Classify(refused).Transient);
     }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task Verbose_lines_arrive_while_a_long_wait_lasts_not_when_the_call_ends()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        using var host = new PowerShellHost();
+        host.Connect(sandbox);
+        await sandbox.SettingsAsync(new { nextFaults = new[] { FaultKind.RetryAfterSeconds } });
+        var (shell, pending) = host.Begin("Get-HeadshotCredits -Verbose");
+        using var _ = shell;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var waiting = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        shell.Streams.Verbose.DataAdded += (_, e) =>
+        {
+            if (shell.Streams.Verbose[e.Index].Message.StartsWith("Waiting")) waiting.TrySetResult(watch.Elapsed);
+        };
+        var seen = await waiting.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await Task.Factory.FromAsync(pending, _ => { });
+        // The server asked for 2 s: the line must come during them, not with the answer at their end.
+        Assert.True(watch.Elapsed - seen > TimeSpan.FromSeconds(1), $"the wait's line came {seen}, the call ended {watch.Elapsed}");
+        shell.EndInvoke(pending);
+    }
 }

@@ -17,21 +17,12 @@ BeforeDiscovery {
         'README.md :: Rehearse against the sandbox'                           = 'runs the build (./build.ps1 Build) and paths relative to the repository root'
         'docs/sandbox.md :: Start it'                                         = 'runs the sandbox in the foreground until Ctrl+C (and dotnet builds)'
         'docs/en-US/Connect-HeadshotPro.md :: Example 1: At a prompt'         = 'Read-Host prompt'
-        'docs/en-US/Connect-HeadshotPro.md :: Example 2: In an Azure Automation runbook' = 'connects to the real service: Connect-HeadshotPro -Credential without -BaseUri (Get-AutomationPSCredential has a stand-in)'
         'docs/en-US/Connect-HeadshotPro.md :: Example 4: Behind a corporate proxy' = 'needs a proxy server and a Get-Credential prompt'
-        'docs/en-US/Disconnect-HeadshotPro.md :: Example 1: End a runbook cleanly' = 'connects to the real service: Connect-HeadshotPro -Credential without -BaseUri (Get-AutomationPSCredential has a stand-in)'
         'docs/en-US/Disconnect-HeadshotPro.md :: Example 2: Switch from the sandbox to the real service' = 'Read-Host prompt, and the real service'
-        'docs/en-US/Get-HeadshotConnection.md :: Example 3: Check before a run, without an error' = 'when not connected it connects to the real service: Connect-HeadshotPro -Credential without -BaseUri (Get-AutomationPSCredential has a stand-in)'
-        'docs/en-US/New-HeadshotInvite.md :: Example 5: A daily Azure Automation runbook that can run again safely' = 'connects to the real service: Connect-HeadshotPro -Credential without -BaseUri (Get-AutomationPSCredential has a stand-in)'
     }
 
     # Blocks that fail today: the ErrorId or message they fail with, and why (a docs or module defect; not fixed here).
-    $KnownFailures = [ordered]@{
-        'README.md :: Recipes' = @{
-            Match = '\Aerror: HostNotFound,HeadshotPro\.Commands\.ConnectHeadshotPro: Connecting to https://server\.headshotpro\.com/api/v1/ failed[^\n]*\z'
-            Why   = 'its runbook line, Connect-HeadshotPro -Credential (Get-AutomationPSCredential ...), connects to the real service (no -BaseUri, and Connect-HeadshotPro does not read HEADSHOTPRO_BASE_URI); every other recipe in the block runs clean against the sandbox, and this must stay the only error'
-        }
-    }
+    $KnownFailures = [ordered]@{}
 
     # Blocks that need a particular start, and why.
     $Preconditions = @{
@@ -111,6 +102,8 @@ BeforeAll {
         $location = if ($Precondition['Location'] -eq 'root') { $root } else { $folder.FullName }
         $connected = -not $Precondition.ContainsKey('Connected') -or $Precondition['Connected']
 
+        # As an admin rehearsing against the sandbox: Connect-HeadshotPro without -BaseUri goes where this says.
+        $env:HEADSHOTPRO_BASE_URI = $shared.BaseUri
         $runspace = [runspacefactory]::CreateRunspace([initialsessionstate]::CreateDefault2())
         $runspace.Open()
         try {
@@ -131,6 +124,7 @@ BeforeAll {
             }
         }
         finally {
+            $env:HEADSHOTPRO_BASE_URI = $null
             # An example that started its own sandbox stops it here if it did not.
             $own = $runspace.SessionStateProxy.GetVariable('sandbox')
             if ($own -and $own -ne $shared -and $own.PSObject.Properties['Process']) {

@@ -34,10 +34,12 @@ Describe 'The module' {
         $manifest = Test-ModuleManifest "$root/out/HeadshotPro/HeadshotPro.psd1"
         $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
         $manifest.PowerShellVersion | Should -Be '5.1'
-        (Get-Command -Module HeadshotPro).Name | Sort-Object | Should -Be @(
+        (Get-Command -Module HeadshotPro -CommandType Cmdlet).Name | Sort-Object | Should -Be @(
             'Add-HeadshotTeamMember', 'Connect-HeadshotPro', 'Disconnect-HeadshotPro', 'Get-HeadshotConnection', 'Get-HeadshotCredits',
             'Get-HeadshotInvite', 'Get-HeadshotMember', 'Get-HeadshotModel', 'Get-HeadshotOrganization', 'Get-HeadshotPhoto', 'Get-HeadshotTeam',
             'New-HeadshotInvite', 'New-HeadshotTeam', 'Remove-HeadshotTeam', 'Rename-HeadshotTeam', 'Revoke-HeadshotInvite')
+        # The singular name PowerShell's noun convention suggests finds the cmdlet the design card names.
+        (Get-Command Get-HeadshotCredit).ResolvedCommandName | Should -Be 'Get-HeadshotCredits'
     }
 
     It 'uses the Newtonsoft.Json that PowerShell itself loaded' {
@@ -51,9 +53,9 @@ Describe 'The module' {
     }
 
     It 'shows its objects as tables: <Type>' -ForEach @(
-        @{ Type = 'Invite'; Object = { [HeadshotPro.Invite]@{ Email = 'ann@corp.example'; Status = 'pending-invite'; Id = 'x1' } }; Header = 'Email\s+Status\s+Id\s+TeamId\s+CreatedAt' }
+        @{ Type = 'Invite'; Object = { [HeadshotPro.Invite]@{ Email = 'ann@corp.example'; Status = 'pending-invite'; Id = 'x1' } }; Header = 'Email\s+Status\s+Outcome\s+Created' }
         @{ Type = 'Credits'; Object = { Get-HeadshotCredits }; Header = 'Credits\s+RetrievedAt' }
-        @{ Type = 'Connection'; Object = { Get-HeadshotConnection }; Header = 'BaseUri\s+ApiKeyHint\s+Source\s+ConnectedAt' }
+        @{ Type = 'Connection'; Object = { Get-HeadshotConnection }; Header = 'BaseUri\s+ApiKeyHint\s+Source\s+RequestsLeft' }
         @{ Type = 'Organization'; Object = { Get-HeadshotOrganization }; Header = 'Name\s+Uid\s+Website\s+Teams' }
         @{ Type = 'Team'; Object = { Get-HeadshotTeam }; Header = 'Name\s+Id' }
         @{ Type = 'Member'; Object = { [HeadshotPro.Member]@{ Email = 'ann@corp.example'; Status = 'finished' } }; Header = 'Email\s+Name\s+Status\s+TeamName\s+ModelStatus\s+JoinedAt' }
@@ -66,12 +68,19 @@ Describe 'The module' {
         $text | Should -Match $Header
         $text | Should -Not -Match '(?m)^\w+\s+: '
     }
+
+    It 'fits an invite with a long address into 80 columns without cutting the address' {
+        $long = 'annabelle.lee-hamilton@contoso.example'
+        $text = [HeadshotPro.Invite]@{ Email = $long; Status = 'generating-headshots'; Outcome = 'Existing'; CreatedAt = [DateTimeOffset]::Now } | Out-String -Width 80
+        $text | Should -Match ([regex]::Escape($long))
+        $text | Should -Match 'generating-headshots'
+    }
 }
 
 Describe 'Help' {
     BeforeDiscovery {
         Import-Module "$PSScriptRoot/../../out/HeadshotPro" -Force
-        $commands = (Get-Command -Module HeadshotPro).Name | ForEach-Object { @{ Name = $_ } }
+        $commands = (Get-Command -Module HeadshotPro -CommandType Cmdlet).Name | ForEach-Object { @{ Name = $_ } }
     }
 
     It 'has full help, three examples and every parameter for <Name>' -ForEach $commands {
@@ -153,7 +162,7 @@ Describe 'Secrets' {
         }
         $text = Get-Content $transcript -Raw
         $text | Should -Match 'ApiKeyRejected'
-        $text | Should -Match 'VERBOSE: POST organization/invite -> 503'
+        $text | Should -Match 'VERBOSE: POST organization/invite for \S+ -> 503'
         $text | Should -Match 'WARNING: .*has an empty mail attribute'
         $text | Should -Not -Match ([regex]::Escape($plainKey))
         $text | Should -Not -Match 'hsp_other_WRONG_9999'
@@ -229,7 +238,7 @@ Register-PSResourceRepository -Name Local -Uri '$repository' -Trusted
 Install-PSResource HeadshotPro -Repository Local -Scope CurrentUser
 Import-Module HeadshotPro
 (Get-Module HeadshotPro).ModuleBase
-(Get-Command -Module HeadshotPro).Name -join ','
+(Get-Command -Module HeadshotPro -CommandType Cmdlet).Name -join ','
 @((Get-Help New-HeadshotInvite -Examples).examples.example).Count
 "@
         $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
@@ -247,7 +256,7 @@ Import-Module HeadshotPro
         $process.ExitCode | Should -Be 0 -Because $stderr.Result
 
         $lines[0] | Should -BeLike "$home_*"
-        $lines[1] -split ',' | Sort-Object | Should -Be @((Get-Command -Module HeadshotPro).Name | Sort-Object)
+        $lines[1] -split ',' | Sort-Object | Should -Be @((Get-Command -Module HeadshotPro -CommandType Cmdlet).Name | Sort-Object)
         [int]$lines[2] | Should -BeGreaterOrEqual 3
     }
 }

@@ -76,8 +76,8 @@ $module = Get-Module HeadshotPro
     ModuleBase = $module.ModuleBase
     Version    = $module.Version.ToString()
     Exported   = @((Import-PowerShellDataFile (Join-Path $module.ModuleBase 'HeadshotPro.psd1')).CmdletsToExport)
-    Commands   = @((Get-Command -Module HeadshotPro).Name)
-    Help       = @(Get-Command -Module HeadshotPro | ForEach-Object {
+    Commands   = @((Get-Command -Module HeadshotPro -CommandType Cmdlet).Name)
+    Help       = @(Get-Command -Module HeadshotPro -CommandType Cmdlet | ForEach-Object {
         $help = Get-Help $_.Name -Full
         [pscustomobject]@{ Name = $_.Name; Examples = @($help.examples.example).Count; HasDescription = [bool]$help.description }
     })

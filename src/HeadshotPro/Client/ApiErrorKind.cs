@@ -21,5 +21,6 @@ namespace HeadshotPro.Client
         ProxyAuthenticationRequired,
         TlsFailed,
         HostNotFound,
+        EndpointNotFound,
     }
 }

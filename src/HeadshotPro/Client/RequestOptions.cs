@@ -20,14 +20,19 @@ namespace HeadshotPro.Client
         /// <summary>Called just before each attempt goes on the wire.</summary>
         public Action? Sent { get; private set; }
 
-        public RequestOptions WithVeto(Func<Exception?>? veto) => Copy(veto, Sent);
+        /// <summary>What the requests are for (an address), for the observer's lines.</summary>
+        public string? Label { get; private set; }
+
+        public RequestOptions WithVeto(Func<Exception?>? veto) => Copy(veto, Sent, Label);
 
         /// <summary>The same options for a request that must go regardless, such as looking up an invite that was created.</summary>
-        public RequestOptions WithoutVeto() => Copy(null, Sent);
+        public RequestOptions WithoutVeto() => Copy(null, Sent, Label);
 
-        public RequestOptions WithSent(Action? sent) => Copy(Veto, sent);
+        public RequestOptions WithSent(Action? sent) => Copy(Veto, sent, Label);
 
-        private RequestOptions Copy(Func<Exception?>? veto, Action? sent) =>
-            new RequestOptions { Observer = Observer, MaxRetryWait = MaxRetryWait, Veto = veto, Sent = sent };
+        public RequestOptions WithLabel(string? label) => Copy(Veto, Sent, label);
+
+        private RequestOptions Copy(Func<Exception?>? veto, Action? sent, string? label) =>
+            new RequestOptions { Observer = Observer, MaxRetryWait = MaxRetryWait, Veto = veto, Sent = sent, Label = label };
     }
 }

@@ -90,7 +90,7 @@ namespace HeadshotPro.Commands
                 throw;
             }
 
-            var session = new HeadshotProSession(client, "Connect-HeadshotPro") { LastKnownCredits = credits };
+            var session = new HeadshotProSession(client, "Connect-HeadshotPro");
             SessionStore.Set(Runspace.DefaultRunspace, session);
             WriteVerbose($"Connected to {baseUri} as key {settings.ApiKeyHint}; {credits} credits available.");
             if (PassThru) WriteObject(session.Connection);

@@ -78,6 +78,9 @@ namespace HeadshotPro.Commands
                 case ApiErrorKind.TimedOut:
                     return ("RequestTimedOut", ErrorCategory.OperationTimeout,
                         $"No answer in time after {HeadshotProClient.MaxAttempts} attempts. Run again later, or raise Connect-HeadshotPro -TimeoutSec.");
+                case ApiErrorKind.EndpointNotFound:
+                    return ("ApiEndpointNotFound", ErrorCategory.InvalidArgument,
+                        "Check -BaseUri (or $env:HEADSHOTPRO_BASE_URI): HeadshotPro's is " + ClientSettings.DefaultBaseUri + ", the sandbox's http://127.0.0.1:PORT/api/v1/.");
                 case ApiErrorKind.Redirected:
                     return ("ApiRedirected", ErrorCategory.ConnectionError,
                         "Check -BaseUri (HeadshotPro's is " + ClientSettings.DefaultBaseUri + "); a proxy or captive portal may be answering instead of HeadshotPro.");

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 
@@ -14,8 +15,16 @@ namespace HeadshotPro.Commands
     {
         protected override void EndProcessing()
         {
-            if (IsConnected(Runspace.DefaultRunspace)) WriteObject(Session.Connection);
-            else WriteError(NotConnected());
+            if (!IsConnected(Runspace.DefaultRunspace))
+            {
+                WriteError(NotConnected());
+                return;
+            }
+            var connection = Session.Connection;
+            var window = Session.Client.RateLimitWindow;
+            connection.RateLimitRemaining = window?.Remaining;
+            connection.RateLimitResetsAt = window == null ? (DateTimeOffset?)null : new DateTimeOffset(window.Value.ResetUtc).ToLocalTime();
+            WriteObject(connection);
         }
     }
 }

@@ -5,6 +5,7 @@ using HeadshotPro.Client;
 namespace HeadshotPro.Commands
 {
     [Cmdlet(VerbsCommon.Get, "HeadshotCredits")]
+    [Alias("Get-HeadshotCredit")]
     [OutputType(CreditBalance.TypeName)]
     public sealed class GetHeadshotCredits : HeadshotProCmdlet
     {
@@ -21,8 +22,7 @@ namespace HeadshotPro.Commands
                 WriteItemError(e, Session.Connection.BaseUri, "Reading the credit balance");
                 return;
             }
-            Session.LastKnownCredits = credits;
-            var output = PSObject.AsPSObject(new CreditBalance(credits, DateTime.Now));
+            var output = PSObject.AsPSObject(new CreditBalance(credits, DateTimeOffset.Now));
             output.TypeNames.Insert(0, CreditBalance.TypeName);
             WriteObject(output);
         }

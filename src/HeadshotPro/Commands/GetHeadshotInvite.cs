@@ -8,7 +8,11 @@ using HeadshotPro.Client;
 
 namespace HeadshotPro.Commands
 {
-    /// <summary>Invites by id, or the organization's invites filtered by address and status.</summary>
+    /// <summary>
+    /// Invites by id, or the organization's invites filtered by address and status. A value given by position that is
+    /// neither an address nor a wildcard pattern is an id (as Get-ADUser takes an identity by position). An exact
+    /// address that matches no invite is InviteNotFound; a wildcard that matches nothing writes nothing.
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "HeadshotInvite", DefaultParameterSetName = ListSet)]
     [OutputType(typeof(Invite))]
     public sealed class GetHeadshotInvite : HeadshotProPipelineCmdlet
@@ -40,13 +44,19 @@ namespace HeadshotPro.Commands
 
         protected override System.Collections.ICollection? GivenItems => ParameterSetName == ByIdSet ? Id : null;
 
-        private Task<IReadOnlyList<Invite>>? _listed;
+        private InviteList _listed = null!;
+
+        /// <summary>"7a5e68fd…" given where an address goes: no @, no wildcard.</summary>
+        private bool EmailIsAnId => ParameterSetName == ListSet && Email != null && Email.IndexOf('@') < 0 && !WildcardPattern.ContainsWildcardCharacters(Email);
+
+        protected override void BeginInput() => _listed = new InviteList(Session.Client);
 
         protected override void ProcessInput()
         {
-            if (ParameterSetName != ByIdSet) return;
+            if (ParameterSetName != ByIdSet && !EmailIsAnId) return;
             var client = Session.Client;
-            foreach (var given in Id)
+            var listed = _listed;
+            foreach (var given in ParameterSetName == ByIdSet ? Id : new[] { Email! })
             {
                 var id = given.Trim();
                 Submit(id, async (options, ct) =>
@@ -54,24 +64,18 @@ namespace HeadshotPro.Commands
                     var invite = await client.GetInviteAsync(id, ct, options).ConfigureAwait(false);
                     if (!HeadshotProClient.IsUsed(invite.Status)) return invite;
                     // Once used, the API gives the person's active address; the invited one, and the rest, are in the list.
-                    var listed = (await Listed(client, options, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Id == id);
-                    if (listed == null) return invite;
-                    listed.ActiveEmail = string.Equals(invite.Email, listed.Email, StringComparison.OrdinalIgnoreCase) ? null : invite.Email;
-                    listed.Status = invite.Status;
-                    return listed;
+                    var found = (await listed.GetAsync(options, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Id == id);
+                    if (found == null) return invite;
+                    found.ActiveEmail = string.Equals(invite.Email, found.Email, StringComparison.OrdinalIgnoreCase) ? null : invite.Email;
+                    found.Status = invite.Status;
+                    return found;
                 });
             }
         }
 
-        /// <summary>The organization's list, read at most once per run, by whichever worker needs it first.</summary>
-        private Task<IReadOnlyList<Invite>> Listed(HeadshotProClient client, RequestOptions options, CancellationToken ct)
-        {
-            lock (this) return _listed ??= client.ListInvitesAsync(ct, options.WithoutVeto());
-        }
-
         protected override void EndInput()
         {
-            if (ParameterSetName == ListSet) List();
+            if (ParameterSetName == ListSet && !EmailIsAnId) List();
         }
 
         /// <summary>
@@ -125,6 +129,15 @@ namespace HeadshotPro.Commands
                     }
                     return true;
                 });
+            }
+            var teams = matching.Any(i => i.TeamId != null) ? Session.Teams ?? ReadOrganization()?.Teams : null;
+            foreach (var invite in matching) invite.TeamName = teams?.FirstOrDefault(t => t.Id == invite.TeamId)?.Name;
+            if (matching.Count == 0 && pattern != null && !WildcardPattern.ContainsWildcardCharacters(Email))
+            {
+                var message = $"No invite has the address {Email}.";
+                WriteError(ErrorRecords.Make(new ItemNotFoundException(message), "InviteNotFound", ErrorCategory.ObjectNotFound, Email, message,
+                    "Check the address; Get-HeadshotInvite without -Email lists every invite, and wildcards (*@corp.example) match parts."));
+                return;
             }
             foreach (var invite in matching)
             {

@@ -27,6 +27,7 @@ namespace HeadshotPro.Commands
         private HeadshotProSession? _session;
         private RequestOptions? _requests;
         private long _waitingUntilTicks;
+        private long _rateLimitAnnouncedTicks;
 
         protected CancellationToken StopToken => _stopping.Token;
 
@@ -51,16 +52,18 @@ namespace HeadshotPro.Commands
         /// </summary>
         internal bool ShouldChange(string target, string action, bool force)
         {
-            var bound = MyInvocation.BoundParameters;
-            var whatIf = bound.TryGetValue("WhatIf", out var w) ? LanguagePrimitives.IsTrue(w) : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-            var confirmAsked = bound.TryGetValue("Confirm", out var c) && LanguagePrimitives.IsTrue(c);
-            if (force && !whatIf && !confirmAsked)
+            var confirmAsked = MyInvocation.BoundParameters.TryGetValue("Confirm", out var c) && LanguagePrimitives.IsTrue(c);
+            if (force && !WhatIfInEffect && !confirmAsked)
             {
                 WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\".");
                 return true;
             }
             return ShouldProcess(target, action);
         }
+
+        /// <summary>Whether this is a dry run: -WhatIf, or $WhatIfPreference (which a wrapper function's -WhatIf sets).</summary>
+        internal bool WhatIfInEffect =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? LanguagePrimitives.IsTrue(w) : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
         /// <summary>This command's request options: verbose lines and waits come back to it.</summary>
         internal RequestOptions Requests => _requests ?? (_requests = new RequestOptions { Observer = this, MaxRetryWait = MaxRetryWait });
@@ -145,26 +148,46 @@ namespace HeadshotPro.Commands
             }
         }
 
-        void IRequestObserver.AttemptEnded(string method, string path, int? status, int attempt, TimeSpan elapsed, string? failure)
+        void IRequestObserver.AttemptEnded(string method, string path, string? label, int? status, int attempt, TimeSpan elapsed, string? failure)
         {
             var outcome = status.HasValue ? status.Value.ToString(CultureInfo.InvariantCulture) : "no answer (" + failure + ")";
-            _verbose.Enqueue(string.Format(CultureInfo.InvariantCulture, "{0} {1} -> {2} (attempt {3}, {4:0} ms)",
-                method, path, outcome, attempt, elapsed.TotalMilliseconds));
+            var forWhom = label == null ? "" : " for " + label;
+            _verbose.Enqueue(string.Format(CultureInfo.InvariantCulture, "{0} {1}{2} -> {3} (attempt {4}, {5:0} ms)",
+                method, path, forWhom, outcome, attempt, elapsed.TotalMilliseconds));
         }
 
+        /// <summary>
+        /// One line per wait: requests that queue behind a rate-limit wait already announced (the same window) add none;
+        /// each retry's backoff is its own line.
+        /// </summary>
         void IRequestObserver.Waiting(string reason, TimeSpan delay)
         {
             var until = DateTime.UtcNow + delay;
-            long seen;
-            while ((seen = Interlocked.Read(ref _waitingUntilTicks)) < until.Ticks &&
-                   Interlocked.CompareExchange(ref _waitingUntilTicks, until.Ticks, seen) != seen)
+            RaiseTo(ref _waitingUntilTicks, until.Ticks);
+            if (reason.StartsWith("rate limit", StringComparison.Ordinal))
             {
+                var announced = Interlocked.Read(ref _rateLimitAnnouncedTicks);
+                if (until.Ticks <= announced + WaitAnnouncedTolerance.Ticks) return;
+                RaiseTo(ref _rateLimitAnnouncedTicks, until.Ticks);
             }
             _verbose.Enqueue(string.Format(CultureInfo.InvariantCulture, "Waiting {0:0.0} s: {1}.", delay.TotalSeconds, reason));
         }
 
+        private static void RaiseTo(ref long ticks, long value)
+        {
+            long seen;
+            while ((seen = Interlocked.Read(ref ticks)) < value && Interlocked.CompareExchange(ref ticks, value, seen) != seen)
+            {
+            }
+        }
+
+        private static readonly TimeSpan WaitAnnouncedTolerance = TimeSpan.FromMilliseconds(500);
+
         /// <summary>When the longest wait announced so far ends (UTC), for progress.</summary>
         internal DateTime WaitingUntil => new DateTime(Interlocked.Read(ref _waitingUntilTicks), DateTimeKind.Utc);
+
+        /// <summary>A verbose line from a worker thread; the pipeline thread writes it.</summary>
+        internal void QueueVerbose(string line) => _verbose.Enqueue(line);
 
         internal void FlushVerbose()
         {

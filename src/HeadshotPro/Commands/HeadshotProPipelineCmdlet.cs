@@ -115,7 +115,6 @@ namespace HeadshotPro.Commands
         {
             EndInput();
             WaitForAll();
-            Finished();
         });
 
         /// <summary>Checks and reads made once, before any input (everything a worker needs is captured here).</summary>
@@ -126,9 +125,6 @@ namespace HeadshotPro.Commands
 
         /// <summary>After the last input, before waiting for the requests in flight.</summary>
         protected virtual void EndInput() { }
-
-        /// <summary>After every result was written.</summary>
-        protected virtual void Finished() { }
 
         /// <summary>
         /// Progress is written in any interactive host (the console, VS Code, ISE, Windows Terminal), where
@@ -147,7 +143,7 @@ namespace HeadshotPro.Commands
             _inFlight.Add(item);
             var given = options ?? Requests;
             var veto = given.Veto;
-            var itemOptions = given.WithVeto(() => _ending ? new NotSentException() : veto?.Invoke()).WithSent(() => item.Sent = true);
+            var itemOptions = given.WithVeto(() => _ending ? new NotSentException() : veto?.Invoke()).WithSent(() => item.Sent = true).WithLabel(target.ToString());
             var done = _done;
             var token = _abandon.Token;
             Task.Run(async () =>

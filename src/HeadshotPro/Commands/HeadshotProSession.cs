@@ -17,7 +17,7 @@ namespace HeadshotPro.Commands
                 BaseUri = client.Settings.BaseUri,
                 ApiKeyHint = client.Settings.ApiKeyHint,
                 Source = source,
-                ConnectedAt = DateTime.Now,
+                ConnectedAt = DateTimeOffset.Now,
                 TimeoutSec = (int)client.Settings.Timeout.TotalSeconds,
                 MaxRetryWaitSec = (int)client.Settings.MaxRetryWait.TotalSeconds,
                 Proxy = client.Settings.Proxy,
@@ -26,9 +26,6 @@ namespace HeadshotPro.Commands
 
         public HeadshotProClient Client { get; }
         public Connection Connection { get; }
-
-        /// <summary>The balance last seen, for ShouldProcess text without an extra request.</summary>
-        public int? LastKnownCredits { get; set; }
 
         /// <summary>The organization's teams, once read (for -Team, tab completion and ShouldProcess text).</summary>
         public IReadOnlyList<Team>? Teams { get; set; }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
@@ -17,12 +18,10 @@ namespace HeadshotPro.Commands
 
         private Dictionary<string, Invite>? _existing;
         private volatile bool _outOfCredits;
-        private int _created;
         private RequestOptions _inviteRequests = null!;
         private Team? _team;
-        private string? _teamId;
         private bool _skipExisting;
-        private int? _projectedCredits;
+        private DryRun? _dryRun;
 
         /// <summary>Addresses, or objects carrying one (Email, Mail, EmailAddress, PrimarySmtpAddress or UserPrincipalName).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -53,13 +52,38 @@ namespace HeadshotPro.Commands
         protected override (string Done, string MaybeDone)? StoppedRunWording =>
             ("Invited", "may have been invited; run again with -SkipExisting to reconcile");
 
+        /// <summary>What a -WhatIf run learned at its start, and what it has told so far.</summary>
+        private sealed class DryRun
+        {
+            public int? Credits;
+            public int ToInvite;
+            public int AlreadyInvited;
+            public int CreditsShort;
+        }
+
         protected override void BeginInput()
         {
             _inviteRequests = Requests.WithVeto(() => _outOfCredits ? OutOfCredits() : null);
             if (ParameterSetName == ByTeamNameSet || TeamId != null) ResolveTeam();
-            _teamId = _team?.Id;
             _skipExisting = SkipExisting;
-            _projectedCredits = Session.LastKnownCredits;
+            if (WhatIfInEffect) StartDryRun();
+        }
+
+        /// <summary>A dry run reads the balance and the invites once, so what it says per person is what a real run would do.</summary>
+        private void StartDryRun()
+        {
+            _dryRun = new DryRun();
+            var client = Session.Client;
+            try
+            {
+                _dryRun.Credits = Call(ct => client.GetCreditsAsync(ct, Requests));
+                ExistingInvites();
+            }
+            catch (HeadshotProApiException e) when (e.Kind != ApiErrorKind.Unauthorized)
+            {
+                WriteWarning($"The dry run could not read the balance and the invites ({e.Message}); it cannot say who is already invited or who would run short of credits.");
+                _existing ??= new Dictionary<string, Invite>(StringComparer.OrdinalIgnoreCase);
+            }
         }
 
         /// <summary>-Team or -TeamId checked against the organization once, before anything is sent.</summary>
@@ -75,14 +99,6 @@ namespace HeadshotPro.Commands
             if (_team == null) ThrowTerminatingError(TeamNotFound(wanted, organization!));
         }
 
-        /// <summary>"Invite ann@corp.example to team Marketing (reserves 1 credit; 42 available)", from what is known without asking.</summary>
-        private string DescribeInvite(string address)
-        {
-            var team = _team == null ? "" : " to team " + _team.Name;
-            var balance = _projectedCredits is int credits ? $"; {credits} available" : "";
-            return $"Invite {address}{team} (reserves 1 credit{balance})";
-        }
-
         protected override void ProcessInput()
         {
             var client = Session.Client;
@@ -90,35 +106,76 @@ namespace HeadshotPro.Commands
             {
                 var address = AcceptAddress(input, "it was sent once");
                 if (address == null) continue;
-                if (_skipExisting && ExistingInvites().TryGetValue(address, out var existing))
+                Invite? existing = null;
+                if (_skipExisting) ExistingInvites().TryGetValue(address, out existing);
+                else _existing?.TryGetValue(address, out existing); // what a dry run read at its start
+                if (existing != null)
                 {
-                    CountLocal(true);
-                    WriteObject(existing);
+                    if (_dryRun != null) _dryRun.AlreadyInvited++;
+                    if (_skipExisting)
+                    {
+                        CountLocal(true);
+                        existing.Outcome = "Existing";
+                        WriteObject(existing);
+                    }
+                    else
+                    {
+                        var since = existing.CreatedAt is DateTimeOffset at ? " since " + at.ToString("d", CultureInfo.CurrentCulture) : "";
+                        ShouldProcess($"{address} is already invited ({existing.Status ?? "used"}{since}): a real run would fail with InviteAlreadyExists; -SkipExisting passes it through.", null, null);
+                    }
                     continue;
                 }
-                var description = DescribeInvite(address);
-                if (_projectedCredits > 0) _projectedCredits--;
-                if (!ShouldProcess(description, description + "?", "Invite to HeadshotPro")) continue;
+                var announce = Announce(address);
+                if (!ShouldProcess(announce, announce + "?", "Invite to HeadshotPro")) continue;
                 if (_outOfCredits)
                 {
                     CountLocal(false);
                     WriteItemError(OutOfCredits(), address, Describe(address));
                     continue;
                 }
-                Submit(address, (options, ct) => InviteAsync(client, address, options, ct), _inviteRequests);
+                var team = _team;
+                Submit(address, (options, ct) => InviteAsync(client, address, team, options, ct), _inviteRequests);
             }
         }
 
-        protected override void Finished() =>
-            Session.LastKnownCredits = _outOfCredits ? 0 : Session.LastKnownCredits - _created;
+        /// <summary>
+        /// "Invite ann@corp.example to team Marketing (1 credit; 41 left)" — in a dry run from the balance read at its
+        /// start, counting down, and "would fail" once it is spent.
+        /// </summary>
+        private string Announce(string address)
+        {
+            var team = _team == null ? "" : " to team " + _team.Name;
+            if (_dryRun?.Credits is int credits)
+            {
+                if (credits <= 0)
+                {
+                    _dryRun.CreditsShort++;
+                    return $"Would fail for {address}: no credit left (InsufficientCredits).";
+                }
+                _dryRun.Credits = credits - 1;
+                _dryRun.ToInvite++;
+                return $"Invite {address}{team} (1 credit; {credits - 1} left)";
+            }
+            if (_dryRun != null) _dryRun.ToInvite++;
+            return $"Invite {address}{team} (reserves 1 credit)";
+        }
 
-        private async Task<object?> InviteAsync(HeadshotProClient client, string address, RequestOptions options, CancellationToken ct)
+        protected override void EndInput()
+        {
+            if (_dryRun == null) return;
+            var summary = $"{_dryRun.ToInvite} to invite, {_dryRun.AlreadyInvited} already invited";
+            if (_dryRun.Credits != null) summary += $", {_dryRun.CreditsShort} credit{(_dryRun.CreditsShort == 1 ? "" : "s")} short";
+            ShouldProcess(summary + ".", null, null);
+        }
+
+        private async Task<object?> InviteAsync(HeadshotProClient client, string address, Team? team, RequestOptions options, CancellationToken ct)
         {
             if (_outOfCredits) throw OutOfCredits();
             try
             {
-                var invite = await client.CreateInviteAsync(address, _teamId, ct, options).ConfigureAwait(false);
-                Interlocked.Increment(ref _created);
+                var invite = await client.CreateInviteAsync(address, team?.Id, ct, options).ConfigureAwait(false);
+                invite.TeamName = team?.Name;
+                invite.Outcome = "Created";
                 return invite;
             }
             catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.InsufficientCredits)
@@ -129,7 +186,9 @@ namespace HeadshotPro.Commands
             catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.AlreadyExists && _skipExisting)
             {
                 // Invited by someone else since the list was read.
-                return await client.FindLiveInviteAsync(address, ct, options.WithoutVeto()).ConfigureAwait(false) ?? throw e;
+                var existing = await client.FindLiveInviteAsync(address, ct, options.WithoutVeto()).ConfigureAwait(false) ?? throw e;
+                existing.Outcome = "Existing";
+                return existing;
             }
         }
 
@@ -152,9 +211,13 @@ namespace HeadshotPro.Commands
                 ThrowTerminatingError(ErrorRecords.For(e, null, "Reading the existing invites for -SkipExisting"));
                 throw;
             }
+            var teams = all.Any(i => i.TeamId != null) ? Session.Teams ?? ReadOrganization()?.Teams : null;
             _existing = new Dictionary<string, Invite>(StringComparer.OrdinalIgnoreCase);
-            foreach (var invite in all)
-                if (HeadshotProClient.IsLive(invite.Status)) _existing[invite.Email] = invite;
+            foreach (var invite in all.Where(i => HeadshotProClient.IsLive(i.Status)))
+            {
+                invite.TeamName = teams?.FirstOrDefault(t => t.Id == invite.TeamId)?.Name;
+                _existing[invite.Email] = invite;
+            }
             return _existing;
         }
     }

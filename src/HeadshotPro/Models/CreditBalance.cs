@@ -7,14 +7,14 @@ namespace HeadshotPro
     {
         public const string TypeName = "HeadshotPro.Credits";
 
-        public CreditBalance(int credits, DateTime retrievedAt)
+        public CreditBalance(int credits, DateTimeOffset retrievedAt)
         {
             Credits = credits;
             RetrievedAt = retrievedAt;
         }
 
         public int Credits { get; }
-        public DateTime RetrievedAt { get; }
+        public DateTimeOffset RetrievedAt { get; }
 
         public override string ToString() => Credits.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -2,7 +2,11 @@ using System;
 
 namespace HeadshotPro
 {
-    /// <summary>One invite, as created, fetched or listed. Fields the API did not return are null.</summary>
+    /// <summary>
+    /// One invite, as created, fetched or listed. Fields the API did not return are null. Times, here as in every
+    /// object of the module, are DateTimeOffset in this computer's time zone: shown, exported and serialized with
+    /// their offset, never ambiguous.
+    /// </summary>
     public sealed class Invite
     {
         public string? Id { get; set; }
@@ -14,7 +18,14 @@ namespace HeadshotPro
         public string? Status { get; set; }
         public string? Link { get; set; }
         public string? TeamId { get; set; }
-        public DateTime? CreatedAt { get; set; }
+
+        /// <summary>The team's name, where the organization's teams are known.</summary>
+        public string? TeamName { get; set; }
+
+        public DateTimeOffset? CreatedAt { get; set; }
+
+        /// <summary>What this run did: Created, Existing (already there, with -SkipExisting) or Revoked; null when only read.</summary>
+        public string? Outcome { get; set; }
 
         public override string ToString() => Email;
     }

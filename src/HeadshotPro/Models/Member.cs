@@ -15,7 +15,7 @@ namespace HeadshotPro
         public string? TeamName { get; set; }
         public string? ModelId { get; set; }
         public string? ModelStatus { get; set; }
-        public DateTime? JoinedAt { get; set; }
+        public DateTimeOffset? JoinedAt { get; set; }
 
         public override string ToString() => Email;
     }

@@ -15,8 +15,8 @@ namespace HeadshotPro
         public string? TeamId { get; set; }
         public string? TeamName { get; set; }
         public bool IsDevelopment { get; set; }
-        public DateTime? CreatedAt { get; set; }
-        public DateTime? FinishedAt { get; set; }
+        public DateTimeOffset? CreatedAt { get; set; }
+        public DateTimeOffset? FinishedAt { get; set; }
 
         /// <summary>The same as <see cref="Id"/>, so a model binds to parameters named ModelId.</summary>
         public string ModelId => Id;

@@ -17,7 +17,7 @@ namespace HeadshotPro
         /// <summary>main, thumbnail or original: which of the photo's links <see cref="Url"/> is.</summary>
         public string Variant { get; set; } = "main";
         public Uri? Url { get; set; }
-        public DateTime? ExpiresAt { get; set; }
+        public DateTimeOffset? ExpiresAt { get; set; }
 
         /// <summary>active or deleted.</summary>
         public string? Status { get; set; }
@@ -30,7 +30,7 @@ namespace HeadshotPro
         public string? Title { get; set; }
         public string? TeamId { get; set; }
         public string? TeamName { get; set; }
-        public DateTime? CreatedAt { get; set; }
+        public DateTimeOffset? CreatedAt { get; set; }
 
         /// <summary>Every link the API gave for the photo, by variant.</summary>
         public IReadOnlyDictionary<string, Uri> Urls { get; set; } = new Dictionary<string, Uri>();

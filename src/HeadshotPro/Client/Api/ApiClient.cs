@@ -54,12 +54,26 @@ namespace HeadshotPro.Client.Api
 
         internal static string? Text(JToken? token) => token == null || token.Type == JTokenType.Null ? null : (string?)token;
 
-        internal static DateTime? DateOf(JToken? token)
+        /// <summary>A time from the API as the module writes every time: a DateTimeOffset in this computer's time zone.</summary>
+        internal static DateTimeOffset? DateOf(JToken? token)
         {
             if (token == null || token.Type == JTokenType.Null) return null;
-            if (token.Type == JTokenType.Date) return ((DateTime)token).ToUniversalTime();
-            return DateTime.TryParse((string?)token, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at)
-                ? at : (DateTime?)null;
+            if (token.Type == JTokenType.Date) return new DateTimeOffset(((DateTime)token).ToUniversalTime()).ToLocalTime();
+            return DateTimeOffset.TryParse((string?)token, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+                ? at.ToLocalTime() : (DateTimeOffset?)null;
+        }
+
+        /// <summary>A GET of a v1 route the API always has: a 404 there means the base URI is wrong, not that something is missing.</summary>
+        private protected async Task<JObject> V1AlwaysThereAsync(string path, RequestOptions? options, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await V1Async(Get, path, null, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.NotFound)
+            {
+                throw ApiTransport.NotTheApi(e);
+            }
         }
 
         internal static HeadshotProApiException Unexpected(string message) =>

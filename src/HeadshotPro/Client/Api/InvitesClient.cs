@@ -36,7 +36,7 @@ namespace HeadshotPro.Client.Api
             {
                 var since = Transport.Clock.ToServerEarliest(e.FirstAttemptUtc) - CreatedAtSlack;
                 var (found, live) = await SettleAsync(email, e, "may have been invited; run again with -SkipExisting to reconcile", cancellationToken, options).ConfigureAwait(false);
-                if (found != null && found.CreatedAt >= since) return found;
+                if (found != null && found.CreatedAt?.UtcDateTime >= since) return found;
                 if (live == null) throw;
                 throw e.Kind == ApiErrorKind.AlreadyExists ? e : AlreadyInvited(email, live);
             }
@@ -48,7 +48,7 @@ namespace HeadshotPro.Client.Api
                 Status = "pending-invite",
                 Link = (string?)body["link"],
                 TeamId = (string?)body["teamId"] ?? teamId,
-                CreatedAt = DateTime.UtcNow,
+                CreatedAt = DateTimeOffset.Now,
             };
         }
 
@@ -98,7 +98,7 @@ namespace HeadshotPro.Client.Api
 
         private static HeadshotProApiException AlreadyInvited(string email, Invite existing) =>
             new HeadshotProApiException(ApiErrorKind.AlreadyExists,
-                $"{email} already had an invite{(existing.CreatedAt is DateTime at ? " made " + at.ToString("u", CultureInfo.InvariantCulture) : "")} (id {existing.Id}), before this request.",
+                $"{email} already had an invite{(existing.CreatedAt is DateTimeOffset at ? " made " + at.ToString("u", CultureInfo.InvariantCulture) : "")} (id {existing.Id}), before this request.",
                 400, "ALREADY_EXISTS");
 
         public async Task<Invite> GetAsync(string id, CancellationToken cancellationToken, RequestOptions? options = null)
@@ -114,7 +114,7 @@ namespace HeadshotPro.Client.Api
         /// </summary>
         public async Task<IReadOnlyList<Invite>> ListAsync(CancellationToken cancellationToken, RequestOptions? options = null)
         {
-            var body = await V1Async(Get, "organization/invites", null, options, cancellationToken).ConfigureAwait(false);
+            var body = await V1AlwaysThereAsync("organization/invites", options, cancellationToken).ConfigureAwait(false);
             var items = body["invites"] as JArray ?? throw Unexpected("The list answer has no 'invites' array.");
             return items.OfType<JObject>().Select(Listed).ToList();
         }

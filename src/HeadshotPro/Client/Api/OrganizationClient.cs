@@ -28,11 +28,11 @@ namespace HeadshotPro.Client.Api
                 {
                     body = await V1Async(Post, "organization/credits", null, options, cancellationToken).ConfigureAwait(false);
                 }
-                catch (HeadshotProApiException e) when (e.StatusCode == 404 || e.StatusCode == 405)
+                catch (HeadshotProApiException e) when (e.StatusCode == 405 || e.Kind == ApiErrorKind.NotFound)
                 {
                     // The seed documents POST, the later reference GET: use whichever this server answers, from now on.
+                    body = await V1AlwaysThereAsync("organization/credits", options, cancellationToken).ConfigureAwait(false);
                     _creditsViaGet = true;
-                    body = await V1Async(Get, "organization/credits", null, options, cancellationToken).ConfigureAwait(false);
                 }
             }
             var credits = body["credits"];
@@ -42,7 +42,7 @@ namespace HeadshotPro.Client.Api
         }
 
         public async Task<Organization> GetAsync(CancellationToken cancellationToken, RequestOptions? options = null) =>
-            OrganizationOf(await V1Async(Get, "organization", null, options, cancellationToken).ConfigureAwait(false));
+            OrganizationOf(await V1AlwaysThereAsync("organization", options, cancellationToken).ConfigureAwait(false));
 
         /// <summary>The organization's teams (v2 <c>GET organization/teams</c>).</summary>
         public async Task<IReadOnlyList<Team>> ListTeamsAsync(CancellationToken cancellationToken, RequestOptions? options = null) =>

@@ -85,7 +85,7 @@ namespace HeadshotPro.Client.Transport
                 {
                     Pacer.Release();
                 }
-                observer?.AttemptEnded(method.Method, path, answer.Status, attempt, answer.Elapsed, answer.Failure?.Message);
+                observer?.AttemptEnded(method.Method, path, options?.Label, answer.Status, attempt, answer.Elapsed, answer.Failure?.Message);
 
                 if (answer.Json != null) return answer.Json;
                 var error = answer.Failure ?? ErrorFrom(method, path, answer);
@@ -344,8 +344,16 @@ namespace HeadshotPro.Client.Transport
             var kind = KindOf(status, code);
             var said = serverMessage != null ? ": " + serverMessage : (text.Length == 0 ? " with an empty body" : "");
             var message = $"{method} {path} answered HTTP {statusText}{(code != null ? " " + code : "")}{said}";
+            if (status == 404 && json == null)
+                return NotTheApi(new HeadshotProApiException(kind, message, status, code, serverMessage));
             return new HeadshotProApiException(kind, message, status, code, serverMessage);
         }
+
+        /// <summary>A 404 that cannot be the API's own (not its JSON, or on a route that always exists): a wrong base URI.</summary>
+        internal static HeadshotProApiException NotTheApi(HeadshotProApiException e) =>
+            new HeadshotProApiException(ApiErrorKind.EndpointNotFound,
+                e.Message + ". This address does not lead to the HeadshotPro API; the base URI ends in /api/v1/.",
+                e.StatusCode, e.Code, e.ServerMessage);
 
         private static ApiErrorKind KindOf(int status, string? code)
         {

@@ -132,8 +132,8 @@ public class RunbookTests
 
     [Theory(Timeout = Limits.Test)]
     [InlineData("")]
-    [InlineData("api/")]
-    [InlineData("api/v2/")]
+    [InlineData("apiv1/")]
+    [InlineData("api/v1/organization/")]
     public async Task A_base_URI_that_is_not_the_API_is_said_to_be_wrong_at_Connect(string path)
     {
         await using var sandbox = await TestSandbox.StartAsync();

@@ -223,7 +223,7 @@ public class V2ClientTests
 
     private sealed class Recorder(List<string> lines) : IRequestObserver
     {
-        public void AttemptEnded(string method, string path, int? status, int attempt, TimeSpan elapsed, string? failure)
+        public void AttemptEnded(string method, string path, string? label, int? status, int attempt, TimeSpan elapsed, string? failure)
         {
             lock (lines) lines.Add($"{method} {path} -> {status}");
         }

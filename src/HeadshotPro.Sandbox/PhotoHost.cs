@@ -29,7 +29,7 @@ internal sealed class PhotoHost
     public PhotoHost(SandboxState state, string? configuredBase, CancellationToken stopping)
     {
         _state = state;
-        _configuredBase = configuredBase;
+        _configuredBase = configuredBase is null || configuredBase.EndsWith('/') ? configuredBase : configuredBase + "/";
         _stopping = stopping;
     }
 

@@ -39,16 +39,16 @@ public class ClientTests
         using var client = ClientFor(sandbox);
         var invite = await client.CreateInviteAsync("jürgen@bücher.example", "team_engineering", default);
         Assert.Equal("jürgen@bücher.example", invite.Email);
-        Assert.Equal("pending-invite", invite.Status);
+        Assert.Equal("pending", invite.Status);
         Assert.Equal("team_engineering", invite.TeamId);
         Assert.EndsWith(invite.Id!, invite.Link);
         Assert.Equal("jürgen@bücher.example", sandbox.Server.State.ListInvites().Single().Email);
 
         var fetched = await client.GetInviteAsync(invite.Id!, default);
-        Assert.Equal(("jürgen@bücher.example", "pending-invite"), (fetched.Email, fetched.Status));
+        Assert.Equal(("jürgen@bücher.example", "pending"), (fetched.Email, fetched.Status));
 
         var listed = Assert.Single(await client.ListInvitesAsync(default));
-        Assert.Equal((invite.Id, "pending-invite", "team_engineering"), (listed.Id, listed.Status, listed.TeamId));
+        Assert.Equal((invite.Id, "pending", "team_engineering"), (listed.Id, listed.Status, listed.TeamId));
         Assert.NotNull(listed.CreatedAt);
 
         await client.RevokeInviteAsync("JÜRGEN@bücher.example", default);

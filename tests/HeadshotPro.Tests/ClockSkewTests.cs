@@ -19,7 +19,7 @@ public class ClockSkewTests
     [InlineData(300)]
     public async Task A_skewed_server_clock_neither_stalls_the_run_nor_draws_429s(int skewSeconds)
     {
-        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 40, RateWindowSeconds = 4, ClockSkewSeconds = skewSeconds });
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 40, RateWindowSeconds = 4, ClockSkewSeconds = skewSeconds, LatencyMs = 50 });
         using var host = new PowerShellHost();
         host.Connect(sandbox);
         var watch = Stopwatch.StartNew();

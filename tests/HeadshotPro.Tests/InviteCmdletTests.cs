@@ -278,7 +278,7 @@ public class InviteCmdletTests
             @($invites[0]; [pscustomobject]@{ InviteId = 'nope' }; $invites[1]) | Get-HeadshotInvite
             """);
         Assert.Equal(new[] { "a@corp.example", "b@corp.example" }, result.Output.Select(o => ((Invite)o.BaseObject).Email).OrderBy(e => e));
-        Assert.All(result.Output, o => Assert.Equal("pending-invite", ((Invite)o.BaseObject).Status));
+        Assert.All(result.Output, o => Assert.Equal("pending", ((Invite)o.BaseObject).Status));
         var error = Assert.Single(result.Errors);
         Assert.Equal(("InviteNotFound", ErrorCategory.ObjectNotFound, (object)"nope"),
             (error.FullyQualifiedErrorId.Split(',')[0], error.CategoryInfo.Category, error.TargetObject));
@@ -298,8 +298,11 @@ public class InviteCmdletTests
         Assert.Equal(3, host.Run("Get-HeadshotInvite").Output.Count);
         Assert.Equal(new[] { "ann@corp.example", "bob@corp.example" },
             host.Run("Get-HeadshotInvite -Email *@CORP.example").Output.Select(o => ((Invite)o.BaseObject).Email).OrderBy(e => e));
-        var generating = (Invite)host.Run("Get-HeadshotInvite -Status generating-headshots").Output.Single().BaseObject;
-        Assert.Equal(("bob@corp.example", "generating-headshots"), (generating.Email, generating.Status));
+        // v2's names out; v1's still accepted in.
+        var generating = (Invite)host.Run("Get-HeadshotInvite -Status generating").Output.Single().BaseObject;
+        Assert.Equal(("bob@corp.example", "generating"), (generating.Email, generating.Status));
+        Assert.Equal("bob@corp.example", ((Invite)host.Run("Get-HeadshotInvite -Status generating-headshots").Output.Single().BaseObject).Email);
+        Assert.Equal("ParameterArgumentValidationError", host.Run("Get-HeadshotInvite -Status nonsense").Terminating?.FullyQualifiedErrorId.Split(',')[0]);
         Assert.Equal("cy@other.example", ((Invite)host.Run("Get-HeadshotInvite -Status revoked").Output.Single().BaseObject).Email);
         Assert.Equal(2, host.Run("Get-HeadshotInvite -Status pending-invite, revoked").Output.Count);
     }

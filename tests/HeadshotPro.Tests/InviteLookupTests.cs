@@ -48,7 +48,7 @@ public class InviteLookupTests
         var all = host.Run("Get-HeadshotInvite -ThrottleLimit 5");
         Assert.Equal(1 + 10, await GetsAsync(sandbox) - before);
         Assert.Equal(Enumerable.Range(1, 20).Select(i => $"user{i}@corp.example"), all.Output.Select(o => ((Invite)o.BaseObject).Email));
-        Assert.Equal(10, all.Output.Count(o => ((Invite)o.BaseObject).Status == "active"));
+        Assert.Equal(10, all.Output.Count(o => ((Invite)o.BaseObject).Status == "completed"));
     }
 
     [Fact(Timeout = Limits.Test)]
@@ -79,7 +79,7 @@ public class InviteLookupTests
         await SetStatusAsync(sandbox, id, "active", "ann.lee@personal.example");
         var result = host.Run($"Get-HeadshotInvite -Id {id}");
         var invite = (Invite)Assert.Single(result.Output).BaseObject;
-        Assert.Equal(("ann@corp.example", "ann.lee@personal.example", "active"), (invite.Email, invite.ActiveEmail, invite.Status));
+        Assert.Equal(("ann@corp.example", "ann.lee@personal.example", "completed"), (invite.Email, invite.ActiveEmail, invite.Status));
         Assert.NotNull(invite.CreatedAt);
 
         var revoke = host.Run($"Get-HeadshotInvite -Id {id} | Revoke-HeadshotInvite -Force");

@@ -36,7 +36,7 @@ public class RunbookTests
         var said = console.Lines.Where(l => l.StartsWith("What if:")).ToList();
         Assert.Equal(new[]
         {
-            "What if: ann@corp.example is already invited (pending-invite since " + DateTimeOffset.Now.ToString("d") + "): a real run would fail with InviteAlreadyExists; -SkipExisting passes it through.",
+            "What if: ann@corp.example is already invited (pending since " + DateTimeOffset.Now.ToString("d") + "): a real run would fail with InviteAlreadyExists; -SkipExisting passes it through.",
             "What if: Invite bob@corp.example (1 credit; 1 left)",
             "What if: Invite cy@corp.example (1 credit; 0 left)",
             "What if: Would fail for dee@corp.example: no credit left (InsufficientCredits).",
@@ -89,7 +89,7 @@ public class RunbookTests
         var id = await InviteAsync(sandbox, "ann@corp.example", "team_marketing");
 
         var byPosition = (Invite)Assert.Single(host.Run($"Get-HeadshotInvite {id}").Output).BaseObject;
-        Assert.Equal(("ann@corp.example", "pending-invite"), (byPosition.Email, byPosition.Status));
+        Assert.Equal(("ann@corp.example", "pending"), (byPosition.Email, byPosition.Status));
 
         var missing = host.Run("Get-HeadshotInvite nobody@corp.example");
         Assert.Empty(missing.Output);

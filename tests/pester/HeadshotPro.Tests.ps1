@@ -53,7 +53,7 @@ Describe 'The module' {
     }
 
     It 'shows its objects as tables: <Type>' -ForEach @(
-        @{ Type = 'Invite'; Object = { [HeadshotPro.Invite]@{ Email = 'ann@corp.example'; Status = 'pending-invite'; Id = 'x1' } }; Header = 'Email\s+Status\s+Outcome\s+Created' }
+        @{ Type = 'Invite'; Object = { [HeadshotPro.Invite]@{ Email = 'ann@corp.example'; Status = 'pending'; Id = 'x1' } }; Header = 'Email\s+Status\s+Outcome\s+Created' }
         @{ Type = 'Credits'; Object = { Get-HeadshotCredits }; Header = 'Credits\s+RetrievedAt' }
         @{ Type = 'Connection'; Object = { Get-HeadshotConnection }; Header = 'BaseUri\s+ApiKeyHint\s+Source\s+RequestsLeft' }
         @{ Type = 'Organization'; Object = { Get-HeadshotOrganization }; Header = 'Name\s+Uid\s+Website\s+Teams' }
@@ -71,9 +71,9 @@ Describe 'The module' {
 
     It 'fits an invite with a long address into 80 columns without cutting the address' {
         $long = 'annabelle.lee-hamilton@contoso.example'
-        $text = [HeadshotPro.Invite]@{ Email = $long; Status = 'generating-headshots'; Outcome = 'Existing'; CreatedAt = [DateTimeOffset]::Now } | Out-String -Width 80
+        $text = [HeadshotPro.Invite]@{ Email = $long; Status = 'generating'; Outcome = 'Existing'; CreatedAt = [DateTimeOffset]::Now } | Out-String -Width 80
         $text | Should -Match ([regex]::Escape($long))
-        $text | Should -Match 'generating-headshots'
+        $text | Should -Match ' generating '
     }
 }
 
@@ -107,7 +107,7 @@ Describe 'Completion' {
     It 'completes team names and ids when connected, statuses always, and nothing when not connected' {
         (TabExpansion2 'New-HeadshotInvite -Team ' 25).CompletionMatches.CompletionText | Should -Be @('Marketing', 'Engineering')
         (TabExpansion2 'New-HeadshotInvite -TeamId team_e' 33).CompletionMatches.CompletionText | Should -Be 'team_engineering'
-        (TabExpansion2 'Get-HeadshotInvite -Status gen' 30).CompletionMatches.CompletionText | Should -Be 'generating-headshots'
+        (TabExpansion2 'Get-HeadshotInvite -Status gen' 30).CompletionMatches.CompletionText | Should -Be 'generating'
         Disconnect-HeadshotPro
         $before = (Get-SandboxState).counters.requests
         (TabExpansion2 'New-HeadshotInvite -Team ' 25).CompletionMatches | Where-Object ResultType -eq 'ParameterValue' | Should -BeNullOrEmpty

@@ -154,7 +154,7 @@ if (`$Error.Count -gt 0) { `$Error | ForEach-Object { "ERROR `$_" }; exit 2 }
         ($lines | Where-Object { $_ -like 'INVITED *' }) -replace '^INVITED (\S+) .*$', '$1' | Sort-Object |
             Should -Be ($addresses + $probeAddresses | Sort-Object)
         $lines | Should -Contain 'PROGRESS 0 PROBE 1'
-        $lines | Where-Object { $_ -like 'INVITED *' } | ForEach-Object { $_ | Should -Match ' pending-invite$' }
+        $lines | Where-Object { $_ -like 'INVITED *' } | ForEach-Object { $_ | Should -Match ' pending$' }
         $run.StdOut | Should -Match 'Source\s*:\s*(\x1b\[[0-9;]*m)*Environment'
 
         # No progress records rendered and no escape sequences but PowerShell's own table/list header colours (pwsh

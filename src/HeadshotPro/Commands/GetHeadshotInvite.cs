@@ -20,9 +20,6 @@ namespace HeadshotPro.Commands
         private const string ListSet = "List";
         private const string ByIdSet = "ById";
 
-        internal static readonly string[] Statuses =
-            { "pending-invite", "revoked", "waiting-for-upload", "active", "generating-headshots", "deleted" };
-
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("InviteId")]
         [ValidateNotNullOrEmpty]
@@ -33,9 +30,10 @@ namespace HeadshotPro.Commands
         [SupportsWildcards]
         public string? Email { get; set; }
 
-        /// <summary>Only invites in these statuses.</summary>
+        /// <summary>Only invites in these statuses: pending, accepted, uploading, generating, completed, revoked, deleted (v1's names are accepted too).</summary>
         [Parameter(ParameterSetName = ListSet)]
-        [ValidateSet("pending-invite", "revoked", "waiting-for-upload", "active", "generating-headshots", "deleted")]
+        [ValidateInviteStatus]
+        [ArgumentCompleter(typeof(InviteStatusCompleter))]
         public string[]? Status { get; set; }
 
         protected override string Activity => "Reading HeadshotPro invites";
@@ -78,6 +76,29 @@ namespace HeadshotPro.Commands
             if (ParameterSetName == ListSet && !EmailIsAnId) List();
         }
 
+        /// <summary>One exact address, by v2's look-up: the invite (in -Status, if given), or InviteNotFound.</summary>
+        private void LookUpAddress(HeadshotProClient client, string email, HashSet<string>? wanted)
+        {
+            Invite? invite;
+            try
+            {
+                invite = Call(ct => client.Invites.GetByEmailAsync(email.Trim(), ct, Requests));
+            }
+            catch (HeadshotProApiException e)
+            {
+                WriteItemError(e, email, "Looking up the invite of " + email);
+                return;
+            }
+            if (invite == null)
+            {
+                var message = $"No invite has the address {email}.";
+                WriteError(ErrorRecords.Make(new ItemNotFoundException(message), "InviteNotFound", ErrorCategory.ObjectNotFound, email, message,
+                    "Check the address; Get-HeadshotInvite without -Email lists every invite, and wildcards (*@corp.example) match parts."));
+                return;
+            }
+            if (wanted == null || (invite.Status != null && wanted.Contains(invite.Status))) WriteObject(invite);
+        }
+
         /// <summary>
         /// Writes the list in the server's order. A used invite's stage is looked up only when it could change what is
         /// written (no -Status, or a -Status that a used invite can have); a failed look-up writes the invite with an
@@ -86,6 +107,12 @@ namespace HeadshotPro.Commands
         private void List()
         {
             var client = Session.Client;
+            var wanted = Status == null ? null : new HashSet<string>(Status.Select(st => InviteStatus.Normalize(st)!), StringComparer.OrdinalIgnoreCase);
+            if (!string.IsNullOrEmpty(Email) && !WildcardPattern.ContainsWildcardCharacters(Email))
+            {
+                LookUpAddress(client, Email!, wanted);
+                return;
+            }
             IReadOnlyList<Invite> invites;
             try
             {
@@ -97,9 +124,8 @@ namespace HeadshotPro.Commands
                 return;
             }
             var pattern = string.IsNullOrEmpty(Email) ? null : new WildcardPattern(Email, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-            var wanted = Status == null ? null : new HashSet<string>(Status, StringComparer.OrdinalIgnoreCase);
             var matching = invites.Where(i => pattern == null || pattern.IsMatch(i.Email)).ToList();
-            var lookUp = wanted == null || wanted.Overlaps(UsedStatuses);
+            var lookUp = wanted == null || wanted.Overlaps(InviteStatus.UsedAndValid);
             var failures = new Dictionary<Invite, Exception>();
             var toLookUp = matching.Where(i => i.Status == null && i.Id != null && lookUp).ToList();
             if (toLookUp.Count > 0)
@@ -132,13 +158,6 @@ namespace HeadshotPro.Commands
             }
             var teams = matching.Any(i => i.TeamId != null) ? Session.Teams ?? ReadOrganization()?.Teams : null;
             foreach (var invite in matching) invite.TeamName = teams?.FirstOrDefault(t => t.Id == invite.TeamId)?.Name;
-            if (matching.Count == 0 && pattern != null && !WildcardPattern.ContainsWildcardCharacters(Email))
-            {
-                var message = $"No invite has the address {Email}.";
-                WriteError(ErrorRecords.Make(new ItemNotFoundException(message), "InviteNotFound", ErrorCategory.ObjectNotFound, Email, message,
-                    "Check the address; Get-HeadshotInvite without -Email lists every invite, and wildcards (*@corp.example) match parts."));
-                return;
-            }
             foreach (var invite in matching)
             {
                 if (failures.TryGetValue(invite, out var failure))
@@ -151,6 +170,5 @@ namespace HeadshotPro.Commands
             }
         }
 
-        private static readonly string[] UsedStatuses = { "waiting-for-upload", "generating-headshots", "active" };
     }
 }

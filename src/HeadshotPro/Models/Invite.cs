@@ -19,6 +19,9 @@ namespace HeadshotPro
         public string? Link { get; set; }
         public string? TeamId { get; set; }
 
+        /// <summary>The person's headshot session (Get-HeadshotModel), once they have one and the API says so.</summary>
+        public string? ModelId { get; set; }
+
         /// <summary>The team's name, where the organization's teams are known.</summary>
         public string? TeamName { get; set; }
 

@@ -45,7 +45,7 @@ namespace HeadshotPro.Client.Api
             {
                 Id = id,
                 Email = (string?)body["input"]?["email"] ?? email,
-                Status = "pending-invite",
+                Status = InviteStatus.Pending,
                 Link = (string?)body["link"],
                 TeamId = (string?)body["teamId"] ?? teamId,
                 CreatedAt = DateTimeOffset.Now,
@@ -105,7 +105,31 @@ namespace HeadshotPro.Client.Api
         {
             var body = await V1Async(Get, "organization/invite/id/" + Segment(id), null, options, cancellationToken).ConfigureAwait(false);
             var invite = body["invite"] as JObject ?? throw Unexpected("The invite answer has no 'invite' object.");
-            return new Invite { Id = id, Email = (string?)invite["email"] ?? "", Status = (string?)invite["status"] };
+            return new Invite { Id = id, Email = (string?)invite["email"] ?? "", Status = InviteStatus.Normalize((string?)invite["status"]) };
+        }
+
+        /// <summary>The invite of one address (v2's look-up by address), or null when there is none.</summary>
+        public async Task<Invite?> GetByEmailAsync(string email, CancellationToken cancellationToken, RequestOptions? options = null)
+        {
+            JObject body;
+            try
+            {
+                body = await V2Async(Get, "organization/invites/" + Segment(email), null, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.NotFound)
+            {
+                return null;
+            }
+            var invite = body["invite"] as JObject ?? throw Unexpected("The invite answer has no 'invite' object.");
+            return new Invite
+            {
+                Email = Text(invite["email"]) ?? email,
+                Status = InviteStatus.Normalize(Text(invite["status"])),
+                ModelId = Text(invite["modelId"]),
+                TeamId = Text(invite["teamId"]),
+                TeamName = Text(invite["teamName"]),
+                CreatedAt = DateOf(invite["createdAt"]),
+            };
         }
 
         /// <summary>
@@ -125,17 +149,15 @@ namespace HeadshotPro.Client.Api
             return all.LastOrDefault(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase) && IsLive(i.Status));
         }
 
-        /// <summary>An invite that blocks a new one for its address: anything but revoked or deleted.</summary>
-        public static bool IsLive(string? status) => status != "revoked" && status != "deleted";
+        public static bool IsLive(string? status) => InviteStatus.IsLive(status);
 
-        /// <summary>Whether the person has used the invite: then the API gives their active address rather than the invited one.</summary>
-        public static bool IsUsed(string? status) => status != "pending-invite" && status != "revoked";
+        public static bool IsUsed(string? status) => InviteStatus.IsUsed(status);
 
         private static Invite Listed(JObject item)
         {
             var valid = (bool?)item["valid"] ?? true;
             var used = (bool?)item["used"] ?? false;
-            var status = (string?)item["status"] ?? (valid ? (used ? null : "pending-invite") : (used ? "deleted" : "revoked"));
+            var status = InviteStatus.Normalize((string?)item["status"]) ?? (valid ? (used ? null : InviteStatus.Pending) : (used ? InviteStatus.Deleted : InviteStatus.Revoked));
             return new Invite
             {
                 Id = (string?)item["id"],

@@ -123,6 +123,7 @@ namespace HeadshotPro.Client.Api
             var invite = body["invite"] as JObject ?? throw Unexpected("The invite answer has no 'invite' object.");
             return new Invite
             {
+                Id = Text(invite["id"]),
                 Email = Text(invite["email"]) ?? email,
                 Status = InviteStatus.Normalize(Text(invite["status"])),
                 ModelId = Text(invite["modelId"]),

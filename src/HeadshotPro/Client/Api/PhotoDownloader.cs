@@ -342,7 +342,7 @@ namespace HeadshotPro.Client.Api
             try
             {
                 // FileShare.Delete: a clean-up after Ctrl+C may remove it while a cancelled write still holds it.
-                return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Delete, BufferBytes, useAsync: true);
+                return new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Delete, bufferSize: 1, useAsync: true); // writes are 80 KB pieces already
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {

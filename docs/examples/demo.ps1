@@ -5,8 +5,9 @@ $root = Resolve-Path "$PSScriptRoot/../.."
 Import-Module "$root/out/HeadshotPro" -Force
 Import-Module "$root/src/HeadshotPro.Sandbox/SandboxProcess.psm1" -Force
 
-# A little latency, as over the internet, so the progress bar has something to show.
-$sandbox = Start-HeadshotSandbox -Arguments '--credits', '25', '--latency-ms', '150'
+# A little latency, as over the internet, so the progress bar has something to show; photos of 200 KB.
+$sandbox = Start-HeadshotSandbox -Arguments '--credits', '25', '--latency-ms', '150', '--photo-bytes', '200000'
+$headshots = Join-Path $root 'out/demo-headshots'
 try {
     Write-Host "Sandbox listening on $($sandbox.BaseUri)" -ForegroundColor Cyan
     Connect-HeadshotPro -ApiKey $sandbox.ApiKey -BaseUri $sandbox.BaseUri -PassThru | Format-Table | Out-Host
@@ -37,6 +38,27 @@ try {
 
     Write-Host 'Credits after:' -ForegroundColor Cyan
     Get-HeadshotCredits | Format-Table | Out-Host
+
+    # The new hires now do their part: sign up, upload selfies, wait for their headshots, pick a favorite. The sandbox
+    # plays them with its timed lifecycle: every invited person moves one stage each second from now on.
+    Write-Host 'The new hires sign up, upload and get their headshots (the sandbox moves them each second):' -ForegroundColor Cyan
+    $null = Invoke-HeadshotSandboxControl $sandbox settings @{ lifecycleSeconds = 1 }
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    do {
+        Start-Sleep -Milliseconds 1500
+        $members = @(Get-HeadshotMember)
+        $stages = ($members | Group-Object Status | Sort-Object Name | ForEach-Object { "$($_.Count) $($_.Name)" }) -join ', '
+        Write-Host ("  {0:HH:mm:ss}  {1} members: {2}" -f (Get-Date), $members.Count, $(if ($stages) { $stages } else { 'none yet' }))
+    } until (($members.Count -ge 4 -and -not ($members | Where-Object Status -ne 'finished')) -or [DateTime]::UtcNow -gt $deadline)
+    Get-HeadshotMember | Format-Table | Out-Host
+
+    Write-Host "Saving everyone's favorite headshot into $headshots (again: files already there are skipped):" -ForegroundColor Cyan
+    if (Test-Path $headshots) { Remove-Item $headshots -Recurse -Force }
+    Get-HeadshotMember -Status finished | Get-HeadshotPhoto -Favorite | Save-HeadshotPhoto -Path $headshots | Format-Table | Out-Host
+    Get-HeadshotPhoto | Save-HeadshotPhoto -Path $headshots | Format-Table | Out-Host
+
+    Write-Host 'The files:' -ForegroundColor Cyan
+    Get-ChildItem $headshots | Format-Table Name, Length, LastWriteTime | Out-Host
 }
 finally {
     Disconnect-HeadshotPro

@@ -37,7 +37,8 @@ Describe 'The module' {
         (Get-Command -Module HeadshotPro -CommandType Cmdlet).Name | Sort-Object | Should -Be @(
             'Add-HeadshotTeamMember', 'Connect-HeadshotPro', 'Disconnect-HeadshotPro', 'Get-HeadshotConnection', 'Get-HeadshotCredits',
             'Get-HeadshotInvite', 'Get-HeadshotMember', 'Get-HeadshotModel', 'Get-HeadshotOrganization', 'Get-HeadshotPhoto', 'Get-HeadshotTeam',
-            'New-HeadshotInvite', 'New-HeadshotTeam', 'Remove-HeadshotTeam', 'Rename-HeadshotTeam', 'Revoke-HeadshotInvite')
+            'New-HeadshotInvite', 'New-HeadshotTeam', 'Remove-HeadshotTeam', 'Rename-HeadshotTeam', 'Revoke-HeadshotInvite',
+            'Save-HeadshotPhoto')
         # The singular name PowerShell's noun convention suggests finds the cmdlet the design card names.
         (Get-Command Get-HeadshotCredit).ResolvedCommandName | Should -Be 'Get-HeadshotCredits'
     }
@@ -61,6 +62,7 @@ Describe 'The module' {
         @{ Type = 'Member'; Object = { [HeadshotPro.Member]@{ Email = 'ann@corp.example'; Status = 'finished' } }; Header = 'Email\s+Name\s+Status\s+TeamName\s+ModelStatus\s+JoinedAt' }
         @{ Type = 'Model'; Object = { [HeadshotPro.Model]@{ Id = 'm1'; Email = 'ann@corp.example'; Status = 'active' } }; Header = 'Email\s+Status\s+Title\s+TeamName\s+Id\s+FinishedAt' }
         @{ Type = 'Photo'; Object = { [HeadshotPro.Photo]@{ ModelId = 'm1'; PhotoId = 'p1'; Email = 'ann@corp.example' } }; Header = 'Email\s+PhotoId\s+Variant\s+LikedStatus\s+IsFavorite\s+ExpiresAt' }
+        @{ Type = 'SavedPhoto'; Object = { [HeadshotPro.SavedPhoto]@{ Email = 'ann@corp.example'; Path = (Join-Path $TestDrive 'ann@corp.example.jpg'); Bytes = 1000000 } }; Header = 'Email\s+Length\s+Skipped\s+Name' }
         @{ Type = 'TeamAssignment'; Object = { [HeadshotPro.TeamAssignment]@{ Email = 'ann@corp.example'; TeamId = 't1'; TeamName = 'Sales' } }; Header = 'Email\s+TeamName\s+TeamId' }
     ) {
         Connect-Sandbox

@@ -22,6 +22,7 @@ if (-not (Get-TypeData 'Microsoft.ActiveDirectory.Management.ADUser')) {
 }
 
 $script:People = @()
+$script:Photos = @{}
 $script:Groups = @{}
 $script:Credentials = @{}
 $script:Domain = 'DC=contoso,DC=example'
@@ -46,6 +47,7 @@ function Set-StandInDirectory {
     )
     $script:Domain = $Domain
     $script:Groups = @{}
+    $script:Photos = @{}
     $script:People = @(foreach ($row in $People) {
         $get = { param($n, $default) if ($row -is [System.Collections.IDictionary]) { if ($row.Contains($n)) { $row[$n] } else { $default } } elseif ($row.PSObject.Properties[$n]) { $row.$n } else { $default } }
         $sam = & $get SamAccountName $null
@@ -364,5 +366,125 @@ function Get-AutomationPSCredential {
     $script:Credentials[$Name]
 }
 
+function Get-StandInPhoto {
+    <# .SYNOPSIS The photos the stand-ins were given: one row per (Where, SamAccountName), with the bytes' length. #>
+    param()
+    foreach ($key in @($script:Photos.Keys)) { $script:Photos[$key] }
+}
+
+function Save-StandInPhoto([string] $Where, $Person, [byte[]] $Bytes) {
+    $script:Photos["$Where/$($Person.SamAccountName)"] = [pscustomobject]@{ Where = $Where; SamAccountName = $Person.SamAccountName; Length = $Bytes.Length }
+}
+
+function Set-MgUserPhotoContent {
+    <#
+    .SYNOPSIS
+    Microsoft Graph's Set-MgUserPhotoContent (Microsoft.Graph.Users): PUT /users/{id | userPrincipalName}/photo/$value
+    from -InFile. -UserId is an object id or a user principal name, as Graph takes it (not a mail address that differs).
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Set', SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Set')] [string] $UserId,
+        [Parameter(Mandatory, ParameterSetName = 'SetViaIdentity', ValueFromPipeline)] [object] $InputObject,
+        [Parameter(Mandatory)] [string] $InFile,
+        [System.IO.Stream] $Data,
+        [string] $ContentType,
+        [System.Collections.IDictionary] $Headers,
+        [string] $ResponseHeadersVariable,
+        [switch] $PassThru
+    )
+    process {
+        $id = if ($PSCmdlet.ParameterSetName -eq 'Set') { $UserId } else { [string]$InputObject.UserId }
+        $person = $script:People | Where-Object { $_.Id -eq $id -or $_.UserPrincipalName -eq $id } | Select-Object -First 1
+        if (-not $person) {
+            Write-Error -Message "[Request_ResourceNotFound] : Resource '$id' does not exist or one of its queried reference-property objects are not present." `
+                -ErrorId 'UpdateExpanded,Microsoft.Graph.PowerShell.Cmdlets.SetMgUserPhotoContent_SetExpanded' -Category ObjectNotFound -TargetObject $id
+            return
+        }
+        $path = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($InFile)
+        if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
+            Write-Error -Message "The file '$path' could not be found." -ErrorId 'FileNotFound,Microsoft.Graph.PowerShell.Cmdlets.SetMgUserPhotoContent_SetExpanded' -Category ObjectNotFound -TargetObject $InFile
+            return
+        }
+        if ($PSCmdlet.ShouldProcess($id, 'Set-MgUserPhotoContent_Set')) {
+            Save-StandInPhoto 'Graph' $person ([System.IO.File]::ReadAllBytes($path))
+            if ($PassThru) { $true }
+        }
+    }
+}
+
+function Set-UserPhoto {
+    <#
+    .SYNOPSIS
+    Exchange's Set-UserPhoto (on-premises Exchange Server; Microsoft 365 moved user photos to Graph): -PictureData bytes
+    or -PictureStream for the mailbox -Identity (address, alias or name). ConfirmImpact High, as the real one: runbooks
+    pass -Confirm:$false.
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'UploadPhotoData', SupportsShouldProcess, ConfirmImpact = 'High')]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)] [object] $Identity,
+        [Parameter(Mandatory, ParameterSetName = 'UploadPhotoData')] [Parameter(ParameterSetName = 'UploadPreview')] [byte[]] $PictureData,
+        [Parameter(Mandatory, ParameterSetName = 'UploadPhotoStream')] [Parameter(ParameterSetName = 'UploadPreview')] [System.IO.Stream] $PictureStream,
+        [Parameter(Mandatory, ParameterSetName = 'UploadPreview')] [switch] $Preview,
+        [Parameter(Mandatory, ParameterSetName = 'SavePhoto')] [switch] $Save,
+        [Parameter(Mandatory, ParameterSetName = 'CancelPhoto')] [switch] $Cancel,
+        [string] $DomainController,
+        [switch] $GroupMailbox,
+        [switch] $IgnoreDefaultScope,
+        [string] $PhotoType
+    )
+    process {
+        $person = @(Find-Mailbox ([string]$Identity))[0]
+        if (-not $Identity -or -not $person) {
+            Write-Error -Message "The operation couldn't be performed because object '$Identity' couldn't be found on '$($script:Domain)'." `
+                -ErrorId 'ManagementObjectNotFoundException,Set-UserPhoto' -Category NotSpecified -TargetObject $Identity
+            return
+        }
+        if ($PSCmdlet.ParameterSetName -in 'SavePhoto', 'CancelPhoto') { return }
+        $bytes = if ($PictureStream) { $m = [System.IO.MemoryStream]::new(); $PictureStream.CopyTo($m); $m.ToArray() } else { $PictureData }
+        if ($PSCmdlet.ShouldProcess($person.Name, 'Set-UserPhoto')) { Save-StandInPhoto 'Exchange' $person $bytes }
+    }
+}
+
+function Set-ADUser {
+    <#
+    .SYNOPSIS
+    Set-ADUser for -Replace / -Add / -Clear of attributes on the -Identity (an ADUser from the pipeline, a
+    SamAccountName, DN, GUID, SID or UPN). thumbnailPhoto holds at most 100 KB (102,400 bytes), as in AD's schema.
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'Medium')]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipeline)] [object] $Identity,
+        [hashtable] $Replace,
+        [hashtable] $Add,
+        [string[]] $Clear,
+        [string] $Server,
+        [switch] $PassThru
+    )
+    process {
+        $person = Find-Person $Identity
+        if (-not $person) {
+            $PSCmdlet.ThrowTerminatingError([System.Management.Automation.ErrorRecord]::new(
+                    [System.Exception]::new("Cannot find an object with identity: '$Identity' under: '$script:Domain'."),
+                    'ActiveDirectoryCmdlet:Microsoft.ActiveDirectory.Management.ADIdentityNotFoundException,Microsoft.ActiveDirectory.Management.Commands.SetADUser',
+                    'ObjectNotFound', $Identity))
+        }
+        foreach ($table in @($Replace, $Add) | Where-Object { $_ }) {
+            foreach ($name in @($table.Keys)) {
+                if ($name -ne 'thumbnailPhoto') { continue }
+                $bytes = [byte[]]$table[$name]
+                if ($bytes.Length -gt 102400) {
+                    Write-Error -Message 'A value for the attribute was not in the acceptable range of values' `
+                        -ErrorId 'ActiveDirectoryServer:8322,Microsoft.ActiveDirectory.Management.Commands.SetADUser' -Category InvalidArgument -TargetObject $Identity
+                    return
+                }
+                if ($PSCmdlet.ShouldProcess($person.DistinguishedName, 'Set')) { Save-StandInPhoto 'AD' $person $bytes }
+            }
+        }
+        if ($PassThru) { ConvertTo-ADUser $person @() }
+    }
+}
+
 Export-ModuleMember -Function Set-StandInDirectory, Get-StandInGroupId, Set-StandInAutomationCredential, Get-ADUser, Get-ADGroupMember,
-    Get-MgUser, Get-MgGroupMember, Get-EXORecipient, Get-Recipient, Get-AutomationPSCredential
+    Get-MgUser, Get-MgGroupMember, Get-EXORecipient, Get-Recipient, Get-AutomationPSCredential,
+    Set-MgUserPhotoContent, Set-UserPhoto, Set-ADUser, Get-StandInPhoto

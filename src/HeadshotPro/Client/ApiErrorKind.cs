@@ -22,5 +22,11 @@ namespace HeadshotPro.Client
         TlsFailed,
         HostNotFound,
         EndpointNotFound,
+
+        /// <summary>The photo host refused a link as expired or tampered with, and no fresh link could be had.</summary>
+        PhotoLinkExpired,
+
+        /// <summary>A photo download kept failing (5xx, dropped or cut connections, timeouts) or was refused for good.</summary>
+        PhotoDownloadFailed,
     }
 }

@@ -19,6 +19,10 @@ namespace HeadshotPro.Client
         public const int MostConcurrentRequests = ApiTransport.MostConcurrentRequests;
 
         private readonly ApiTransport _transport;
+        private readonly object _downloadsGate = new object();
+        private PhotoHostConnection? _photoHost;
+        private PhotoDownloader? _downloads;
+        private bool _disposed;
 
         public HeadshotProClient(ClientSettings settings)
         {
@@ -40,6 +44,27 @@ namespace HeadshotPro.Client
         public MembersClient Members { get; }
         public ModelsClient Models { get; }
         public PhotosClient Photos { get; }
+
+        /// <summary>
+        /// Saves photos to files through the photo-host connection (made on first use, shared per proxy, never with the
+        /// API key); expired links are refreshed through <see cref="Photos"/>.
+        /// </summary>
+        public PhotoDownloader Downloads
+        {
+            get
+            {
+                lock (_downloadsGate)
+                {
+                    if (_disposed) throw new ObjectDisposedException(nameof(HeadshotProClient));
+                    if (_downloads == null)
+                    {
+                        _photoHost = PhotoHostConnection.Acquire(Settings);
+                        _downloads = new PhotoDownloader(_photoHost, Photos);
+                    }
+                    return _downloads;
+                }
+            }
+        }
 
         /// <summary>The rate-limit window as last seen: requests left and when it resets (local UTC), if the server said.</summary>
         public (int Remaining, DateTime ResetUtc)? RateLimitWindow => _transport.Pacer.Window;
@@ -74,6 +99,15 @@ namespace HeadshotPro.Client
         /// <inheritdoc cref="InvitesClient.IsUsed"/>
         public static bool IsUsed(string? status) => InvitesClient.IsUsed(status);
 
-        public void Dispose() => _transport.Dispose();
+        public void Dispose()
+        {
+            lock (_downloadsGate)
+            {
+                if (_disposed) return;
+                _disposed = true;
+                _photoHost?.Release();
+            }
+            _transport.Dispose();
+        }
     }
 }

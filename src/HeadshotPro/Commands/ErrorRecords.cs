@@ -16,6 +16,9 @@ namespace HeadshotPro.Commands
                 else if (api.OutcomeUnknown) next = "The request may have been carried out. Run the same command again with -SkipExisting (New-HeadshotInvite) or check with Get-HeadshotInvite before acting.";
                 return Make(api, id, category, target, $"{action} failed: {api.Message}", next);
             }
+            if (error is Client.Api.PhotoFileException file)
+                return Make(file, "PhotoWriteFailed", ErrorCategory.WriteError, target, $"{action} failed: {file.Message}",
+                    "Check that the folder is writable and has room; nothing partial was left. Run again for the photos that failed (saved files are skipped).");
             return Make(error, "UnexpectedError", ErrorCategory.NotSpecified, target, $"{action} failed: {error.Message}", null);
         }
 
@@ -90,6 +93,12 @@ namespace HeadshotPro.Commands
                 case ApiErrorKind.TlsFailed:
                     return ("TlsConnectionFailed", ErrorCategory.SecurityError,
                         "Check that the address is HeadshotPro's and that this computer trusts its certificate (a proxy that inspects TLS needs its root certificate installed).");
+                case ApiErrorKind.PhotoLinkExpired:
+                    return ("PhotoLinkExpired", ErrorCategory.PermissionDenied,
+                        "The photo host refused the link as expired and no fresh link could be read from the API. Read the photos again with Get-HeadshotPhoto and save from that.");
+                case ApiErrorKind.PhotoDownloadFailed:
+                    return ("PhotoDownloadFailed", ErrorCategory.ConnectionError,
+                        "Nothing partial was left. Run the same command again for the photos that failed (files already saved are skipped); check the network and proxy if it persists.");
                 case ApiErrorKind.HostNotFound:
                     return ("HostNotFound", ErrorCategory.ConnectionError, "Check the host name in -BaseUri (or -Proxy) and this computer's DNS.");
                 default:

@@ -65,11 +65,17 @@ namespace HeadshotPro.Commands
         /// </summary>
         protected virtual (string Done, string MaybeDone)? StoppedRunWording => null;
 
-        /// <summary>One item in flight: its target, and whether any attempt of its request has gone on the wire.</summary>
+        /// <summary>One item in flight: its target, how lines name it, and whether any attempt of its request has gone on the wire.</summary>
         private sealed class Item
         {
-            public Item(object target) => Target = target;
+            public Item(object target, string label)
+            {
+                Target = target;
+                Label = label;
+            }
+
             public object Target { get; }
+            public string Label { get; }
             public volatile bool Sent;
         }
 
@@ -135,15 +141,19 @@ namespace HeadshotPro.Commands
             hostName != "Default Host" && userInteractive &&
             !commandLine.Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase) || a.StartsWith("/noni", StringComparison.OrdinalIgnoreCase));
 
-        /// <summary>Queues one item's request once there is room in the window; its result, or its error, is written later.</summary>
-        protected void Submit(object target, Func<RequestOptions, CancellationToken, Task<object?>> work, RequestOptions? options = null)
+        /// <summary>
+        /// Queues one item's request once there is room in the window; its result, or its error, is written later.
+        /// <paramref name="label"/> names the item in verbose lines and the stopped-run warning (by default the target's
+        /// ToString()); the target is the error record's TargetObject.
+        /// </summary>
+        protected void Submit(object target, Func<RequestOptions, CancellationToken, Task<object?>> work, RequestOptions? options = null, string? label = null)
         {
             while (_inFlight.Count >= _throttleLimit) TakeOne();
-            var item = new Item(target);
+            var item = new Item(target, label ?? target.ToString());
             _inFlight.Add(item);
             var given = options ?? Requests;
             var veto = given.Veto;
-            var itemOptions = given.WithVeto(() => _ending ? new NotSentException() : veto?.Invoke()).WithSent(() => item.Sent = true).WithLabel(target.ToString());
+            var itemOptions = given.WithVeto(() => _ending ? new NotSentException() : veto?.Invoke()).WithSent(() => item.Sent = true).WithLabel(item.Label);
             var done = _done;
             var token = _abandon.Token;
             Task.Run(async () =>
@@ -282,15 +292,15 @@ namespace HeadshotPro.Commands
             if (wording == null) return;
 
             var lines = new List<string>();
-            var done = outcomes.Where(c => c.Error == null).Select(c => c.Item.Target).ToList();
+            var done = outcomes.Where(c => c.Error == null).Select(c => c.Item.Label).ToList();
             if (done.Count > 0) lines.Add($"{wording.Value.Done}, but not written to the output: {string.Join(", ", done)}.");
             foreach (var failed in outcomes.Where(c => c.Error != null && !(c.Error is NotSentException) && !(c.Error is OperationCanceledException))
                          .GroupBy(c => ErrorRecords.For(c.Error!, null, "").FullyQualifiedErrorId))
-                lines.Add($"Failed with {failed.Key}: {string.Join(", ", failed.Select(c => c.Item.Target))}.");
+                lines.Add($"Failed with {failed.Key}: {string.Join(", ", failed.Select(c => c.Item.Label))}.");
             var unanswered = _inFlight.Concat(outcomes.Where(c => c.Error is OperationCanceledException || c.Error is NotSentException).Select(c => c.Item)).ToList();
-            var unknown = unanswered.Where(i => i.Sent).Select(i => i.Target).ToList();
+            var unknown = unanswered.Where(i => i.Sent).Select(i => i.Label).ToList();
             if (unknown.Count > 0) lines.Add($"No answer yet, so these {wording.Value.MaybeDone}: {string.Join(", ", unknown)}.");
-            var notSent = unanswered.Where(i => !i.Sent).Select(i => i.Target).ToList();
+            var notSent = unanswered.Where(i => !i.Sent).Select(i => i.Label).ToList();
             if (notSent.Count > 0) lines.Add($"Taken but not sent: {string.Join(", ", notSent)}.");
             if (lines.Count == 0) return;
 
@@ -305,6 +315,9 @@ namespace HeadshotPro.Commands
             }
         }
 
+        /// <summary>What progress adds after the item counts (e.g. bytes received), or null.</summary>
+        protected virtual string? ProgressDetail => null;
+
         private void UpdateProgress(bool force)
         {
             if (!_showProgress) return;
@@ -315,6 +328,7 @@ namespace HeadshotPro.Commands
             var status = string.Format(CultureInfo.CurrentCulture, "{0} done, {1} in flight, {2} failed", finished, _inFlight.Count, _failed);
             var wait = WaitingUntil - now;
             if (wait > TimeSpan.Zero) status += string.Format(CultureInfo.CurrentCulture, ", waiting for the rate limit ({0:0} s left)", Math.Ceiling(wait.TotalSeconds));
+            if (ProgressDetail is string detail) status += ", " + detail;
             var record = new ProgressRecord(ActivityId, Activity, status);
             if (_total is int total && total > 0) record.PercentComplete = Math.Min(100, finished * 100 / total);
             WriteProgress(record);

@@ -1,0 +1,209 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using HeadshotPro.Client;
+using HeadshotPro.Client.Api;
+using Microsoft.PowerShell.Commands;
+
+namespace HeadshotPro.Commands
+{
+    /// <summary>
+    /// Saves headshots (Get-HeadshotPhoto output) as files in one folder, named after the person by default. Streams each
+    /// photo to a temporary file beside its target and renames it into place when complete: never a half file. Existing
+    /// files are skipped (and written out with Skipped) unless -Force. Expired links are refreshed from the API once. The
+    /// API key never goes to the photo host.
+    /// </summary>
+    [Cmdlet(VerbsData.Save, "HeadshotPhoto", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(SavedPhoto))]
+    public sealed class SaveHeadshotPhoto : HeadshotProPipelineCmdlet
+    {
+        /// <summary>Photos from Get-HeadshotPhoto.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true)]
+        [Alias("InputObject")]
+        public Photo[] Photo { get; set; } = null!;
+
+        /// <summary>The folder to save into; made when it does not exist.</summary>
+        [Parameter(Mandatory = true, Position = 0)]
+        [ValidateNotNullOrEmpty]
+        public string Path { get; set; } = null!;
+
+        /// <summary>The file name, with tokens {Email}, {PhotoId}, {ModelId} and {Variant}.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string FileName { get; set; } = PhotoFileName.DefaultTemplate;
+
+        /// <summary>Replace files that exist (by default they are skipped).</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        private readonly HashSet<string> _names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly DownloadProgress _progress = new DownloadProgress();
+        private string _folder = "";
+        private string? _folderKey;
+        private bool _dryRun;
+
+        protected override string Activity => "Saving HeadshotPro photos";
+
+        protected override string Describe(object target) => "Saving " + Label(target);
+
+        protected override System.Collections.ICollection? GivenItems => Photo;
+
+        protected override (string Done, string MaybeDone)? StoppedRunWording =>
+            ("Saved", "were not saved (no partial file is left); run the command again for them");
+
+        protected override string? ProgressDetail =>
+            string.Format(CultureInfo.CurrentCulture, "{0:0.0} MB received", _progress.BytesReceived / (1024.0 * 1024.0));
+
+        private static string Label(object target) =>
+            target is Photo p ? $"{(string.IsNullOrEmpty(p.Email) ? "photo" : p.Email)} ({p.PhotoId})" : target.ToString() ?? "";
+
+        protected override void BeginInput()
+        {
+            var templateProblem = PhotoFileName.TemplateProblem(FileName);
+            if (templateProblem != null)
+            {
+                var message = $"-FileName '{FileName}' cannot be used: {templateProblem}.";
+                ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(message), "InvalidFileNameTemplate", ErrorCategory.InvalidArgument, FileName, message,
+                    "Use the tokens {Email}, {PhotoId}, {ModelId} and {Variant}, e.g. -FileName '{Email}-{PhotoId}.jpg'."));
+            }
+            // The template with safe stand-ins for its tokens: what it adds itself must be a plain file name.
+            PhotoFileName.Render(FileName, new Photo { Email = "a", PhotoId = "b", ModelId = "c", Variant = "d" }, out var literalProblem);
+            if (literalProblem != null)
+            {
+                var message = $"-FileName '{FileName}' would not make a plain file name in -Path: {literalProblem}. Files are saved only directly in -Path.";
+                ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(message), "UnsafeFileName", ErrorCategory.InvalidArgument, FileName, message,
+                    "Give a file name without folders, e.g. -FileName '{Email}-{PhotoId}.jpg', and the folder in -Path."));
+            }
+
+            _folder = ResolveFolder();
+            _folderKey = System.IO.Path.GetDirectoryName(System.IO.Path.Combine(_folder, "x"));
+            _dryRun = WhatIfInEffect;
+            _ = Session.Client.Downloads;
+        }
+
+        /// <summary>-Path as a file-system folder, made when missing (in a dry run, only said).</summary>
+        private string ResolveFolder()
+        {
+            string folder;
+            try
+            {
+                folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path, out var provider, out _);
+                if (provider.ImplementingType != typeof(FileSystemProvider))
+                    throw new ArgumentException($"it is on the {provider.Name} provider, not the file system");
+                folder = System.IO.Path.GetFullPath(folder);
+            }
+            catch (Exception e) when (e is ArgumentException || e is NotSupportedException || e is ItemNotFoundException || e is System.Management.Automation.DriveNotFoundException || e is ProviderNotFoundException)
+            {
+                throw Terminating(PathNotUsable(Path, e.Message, e));
+            }
+            if (File.Exists(folder)) ThrowTerminatingError(PathNotUsable(Path, $"{folder} is a file, not a folder", null));
+            if (!Directory.Exists(folder))
+            {
+                if (!ShouldProcess(folder, "Create folder"))
+                {
+                    if (!WhatIfInEffect) ThrowTerminatingError(PathNotUsable(Path, $"the folder {folder} does not exist and was not created", null));
+                    return folder;
+                }
+                try
+                {
+                    Directory.CreateDirectory(folder);
+                    WriteVerbose($"Created the folder {folder}.");
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    ThrowTerminatingError(PathNotUsable(Path, $"the folder {folder} could not be created: {e.Message}", e));
+                }
+            }
+            return folder;
+        }
+
+        private PipelineStoppedException Terminating(ErrorRecord record)
+        {
+            ThrowTerminatingError(record);
+            return new PipelineStoppedException();
+        }
+
+        private static ErrorRecord PathNotUsable(string path, string why, Exception? inner)
+        {
+            var message = $"-Path '{path}' cannot be used: {why}.";
+            return ErrorRecords.Make(new ArgumentException(message, inner), "PathNotUsable", ErrorCategory.InvalidArgument, path, message,
+                "Give a folder on the file system (it is made when missing), e.g. -Path ./photos.");
+        }
+
+        protected override void ProcessInput()
+        {
+            var downloads = Session.Client.Downloads;
+            foreach (var photo in Photo)
+            {
+                if (photo == null) continue;
+                var name = PhotoFileName.Render(FileName, photo, out var problem);
+                var full = name == null ? null : System.IO.Path.Combine(_folder, name);
+                if (full != null && !string.Equals(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(full)), _folderKey, StringComparison.Ordinal))
+                    problem = "it would not be directly in -Path";
+                if (problem != null)
+                {
+                    CountLocal(false);
+                    var message = $"{Describe(photo)} failed: the file name {(name == null ? "from -FileName '" + FileName + "'" : "'" + PhotoFileName.Printable(name) + "'")} is not safe: {problem}. Nothing was written.";
+                    WriteError(ErrorRecords.Make(new ArgumentException(message), "UnsafeFileName", ErrorCategory.InvalidArgument, photo, message,
+                        "Check the photo's Email, PhotoId and ModelId, or choose other tokens with -FileName (e.g. '{PhotoId}.jpg')."));
+                    continue;
+                }
+                if (!_names.Add(name!))
+                {
+                    CountLocal(false);
+                    var message = $"{Describe(photo)} failed: another photo of this run is already saved as {name}; the file is written once.";
+                    WriteError(ErrorRecords.Make(new ArgumentException(message), "DuplicateFileName", ErrorCategory.InvalidArgument, photo, message,
+                        "Name files per photo, e.g. -FileName '{Email}-{PhotoId}.jpg', or save one photo per person (Get-HeadshotPhoto -Favorite)."));
+                    continue;
+                }
+                if (!Force && File.Exists(full))
+                {
+                    if (_dryRun)
+                    {
+                        ShouldProcess($"{full} exists: it would be skipped (-Force replaces it).", null, null);
+                        continue;
+                    }
+                    CountLocal(true);
+                    WriteVerbose($"{full} exists; skipped (-Force replaces it).");
+                    WriteObject(Output(photo, full!, new FileInfo(full).Length, skipped: true));
+                    continue;
+                }
+                var who = string.IsNullOrEmpty(photo.Email) ? "photo " + photo.PhotoId : photo.Email;
+                if (!ShouldProcess(full, $"Save the headshot of {who} ({photo.Variant}, {photo.PhotoId})")) continue;
+
+                var folder = _folder;
+                var fileName = name!;
+                var force = Force.IsPresent;
+                var progress = _progress;
+                Submit(photo, async (options, ct) =>
+                {
+                    var result = await downloads.DownloadAsync(photo, folder, fileName, force, options, progress, ct).ConfigureAwait(false);
+                    return Output(result.Photo, result.Path, result.Bytes, result.Skipped);
+                }, label: Label(photo));
+            }
+        }
+
+        private static SavedPhoto Output(Photo photo, string path, long bytes, bool skipped) => new SavedPhoto
+        {
+            Email = photo.Email ?? "",
+            Path = path,
+            Bytes = bytes,
+            PhotoId = photo.PhotoId,
+            ModelId = photo.ModelId,
+            Variant = photo.Variant,
+            IsFavorite = photo.IsFavorite,
+            Skipped = skipped,
+        };
+
+        /// <summary>After a stopped run: the downloads cancelled, waits briefly for them to remove their temporary files, then removes what is left.</summary>
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (disposing) _progress.CleanUp(TimeSpan.FromSeconds(1));
+        }
+    }
+}

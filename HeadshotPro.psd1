@@ -29,6 +29,7 @@
         'Get-HeadshotMember'
         'Get-HeadshotModel'
         'Get-HeadshotPhoto'
+        'ConvertFrom-HeadshotWebhook'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

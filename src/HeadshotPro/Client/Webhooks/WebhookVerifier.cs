@@ -114,7 +114,7 @@ namespace HeadshotPro.Client.Webhooks
         private static bool IsUnixSeconds(string text, out long value)
         {
             value = 0;
-            if (text.Length == 0 || text.Length > 12) return false;
+            if (text.Length == 0 || text.Length > 18) return false;
             foreach (var c in text) if (c < '0' || c > '9') return false;
             return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
         }

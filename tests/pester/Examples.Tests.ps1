@@ -37,6 +37,7 @@ BeforeDiscovery {
         'README.md :: Event-driven runbooks: verified webhooks' = @{ Setup = $webhookSetup; Because = $webhookBecause }
         'docs/en-US/Get-HeadshotConnection.md :: Example 3: Check before a run, without an error' = @{ Connected = $false; Because = 'its text is about the case where there is no connection yet' }
         'docs/sandbox.md :: Start it [2]'    = @{ Location = 'root'; Because = 'its paths are relative to the repository root' }
+        'docs/sandbox.md :: Lifecycle control' = @{ Setup = 'New-HeadshotInvite ann@contoso.example'; Because = 'it advances the invite of ann@contoso.example' }
         'docs/sandbox.md :: Control endpoints' = @{ Setup = 'New-HeadshotInvite ann@contoso.example'; Because = 'it moves the invite of ann@contoso.example along' }
     }
 

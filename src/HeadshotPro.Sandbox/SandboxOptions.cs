@@ -38,8 +38,11 @@ public sealed record SandboxOptions
     /// <summary>Where webhooks are posted; null = none are sent.</summary>
     public string? WebhookUrl { get; init; }
     public string WebhookSecret { get; init; } = DefaultWebhookSecret;
-    /// <summary>Seconds before each retry of a delivery that failed (the first attempt is at once): the contract's 0, 5 min, 15 min, 1 h.</summary>
-    public double[] WebhookRetrySchedule { get; init; } = { 0, 300, 900, 3600 };
+    /// <summary>
+    /// Seconds before each retry of a delivery that failed (the first attempt is at once), as text (so options compare by
+    /// value): the contract's 0, 5 min, 15 min, 1 h.
+    /// </summary>
+    public string WebhookRetrySchedule { get; init; } = "0,300,900,3600";
 
     public const string Usage =
         "usage: HeadshotPro.Sandbox [--urls URL] [--api-key KEY] [--credits N] [--latency-ms N] " +
@@ -89,7 +92,7 @@ public sealed record SandboxOptions
                 "--photo-link-seconds" => options with { PhotoLinkSeconds = Int(name, Value(), 0, 31_536_000) },
                 "--webhook-url" => options with { WebhookUrl = WebhookRules.Url(name, Value()) },
                 "--webhook-secret" => options with { WebhookSecret = WebhookRules.Secret(name, Value()) },
-                "--webhook-retry-schedule" => options with { WebhookRetrySchedule = WebhookRules.Schedule(name, Value()) },
+                "--webhook-retry-schedule" => options with { WebhookRetrySchedule = WebhookRules.Text(WebhookRules.Schedule(name, Value())) },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'. {Usage}"),
             };
         }

@@ -58,7 +58,7 @@ public sealed partial class SandboxState
     {
         WebhookUrl = _startup.WebhookUrl;
         _webhookSecret = _startup.WebhookSecret;
-        WebhookRetrySchedule = _startup.WebhookRetrySchedule;
+        WebhookRetrySchedule = WebhookRules.Schedule("--webhook-retry-schedule", _startup.WebhookRetrySchedule);
         _deliveries.Clear();
         _webhookGeneration++;
     }

@@ -111,7 +111,7 @@ public class WebhookReplayTests
 public class WebhookDeliveryTests
 {
     private static SandboxOptions With(WebhookReceiver receiver, string schedule = "0,0.2,0.4") =>
-        new() { WebhookUrl = receiver.Url.AbsoluteUri, WebhookRetrySchedule = WebhookRules.Schedule("test", schedule) };
+        new() { WebhookUrl = receiver.Url.AbsoluteUri, WebhookRetrySchedule = schedule };
 
     private static object WebhookData(WebhookReceiver.Delivery d) => PSObjectOf(new Hashtable
     {
@@ -306,7 +306,9 @@ public class WebhookDeliveryTests
     {
         var o = SandboxOptions.Parse(new[] { "--webhook-url", "http://127.0.0.1:9/x", "--webhook-secret", new string('f', 64), "--webhook-retry-schedule", "0, 0.2,0.4" });
         Assert.Equal(("http://127.0.0.1:9/x", new string('f', 64)), (o.WebhookUrl, o.WebhookSecret));
-        Assert.Equal(new[] { 0, 0.2, 0.4 }, o.WebhookRetrySchedule);
-        Assert.Equal(new double[] { 0, 300, 900, 3600 }, new SandboxOptions().WebhookRetrySchedule);
+        Assert.Equal("0,0.2,0.4", o.WebhookRetrySchedule);
+        Assert.Equal(new[] { 0, 0.2, 0.4 }, WebhookRules.Schedule("x", o.WebhookRetrySchedule));
+        Assert.Equal(new double[] { 0, 300, 900, 3600 }, WebhookRules.Schedule("x", new SandboxOptions().WebhookRetrySchedule));
+        Assert.Equal(SandboxOptions.Parse(new[] { "--webhook-retry-schedule", "0,0.2,0.4" }), new SandboxOptions { WebhookRetrySchedule = "0,0.2,0.4" });
     }
 }

@@ -30,6 +30,7 @@
         'Get-HeadshotModel'
         'Get-HeadshotPhoto'
         'Save-HeadshotPhoto'
+        'ConvertFrom-HeadshotWebhook'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

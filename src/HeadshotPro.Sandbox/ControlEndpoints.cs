@@ -27,6 +27,8 @@ internal sealed class ControlEndpoints
             ("POST", "/settings") => await SetSettingsAsync(ctx.Request).ConfigureAwait(false),
             ("GET", "/journal") => (200, new { success = true, journal = _state.Journal().Select(Entry) }),
             ("GET", "/photo-journal") => (200, new { success = true, journal = _state.PhotoJournal().Select(PhotoEntry) }),
+            ("GET", "/webhooks") => (200, _state.WebhookSettings()),
+            ("POST", "/webhooks/send") => await SendWebhookAsync(ctx.Request).ConfigureAwait(false),
             ("POST", _) when path.StartsWith("/people/", StringComparison.Ordinal) && path.EndsWith("/advance", StringComparison.Ordinal) =>
                 await AdvanceAsync(ctx.Request, Uri.UnescapeDataString(path["/people/".Length..^"/advance".Length])).ConfigureAwait(false),
             ("POST", _) when path.StartsWith("/invites/", StringComparison.Ordinal) && path.EndsWith("/status", StringComparison.Ordinal) =>
@@ -111,7 +113,7 @@ internal sealed class ControlEndpoints
 
         var known = new[] { "latencyMs", "rateLimit", "rateWindowSeconds", "faultRate", "faultSeed", "inviteLimit", "nextFaults", "creditsMethods",
             "clockSkewSeconds", "cancelOnDisconnect", "resetHeaderFormat", "lifecycleSeconds", "photoLinkSeconds", "photoFaults", "photoFaultRate",
-            "photoLatencyMs" };
+            "photoLatencyMs", "webhookUrl", "webhookSecret", "webhookRetrySchedule" };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) return (400, Json.Error($"Unknown setting '{p.Name}'. Known: {string.Join(", ", known)}.", "INVALID_REQUEST"));
 
@@ -168,10 +170,53 @@ internal sealed class ControlEndpoints
         if (root.TryGetProperty("creditsMethods", out _) && creditsMethods is not ("GET" or "POST" or "GET, POST"))
             return Bad("creditsMethods must be \"GET\", \"POST\" or \"GET, POST\"");
 
+        var setWebhookUrl = root.TryGetProperty("webhookUrl", out var wu);
+        string? webhookUrl = null, webhookSecret = null;
+        double[]? webhookSchedule = null;
+        try
+        {
+            if (setWebhookUrl && wu.ValueKind != JsonValueKind.Null)
+                webhookUrl = WebhookRules.Url("webhookUrl", wu.ValueKind == JsonValueKind.String ? wu.GetString()! : wu.ToString());
+            if (root.TryGetProperty("webhookSecret", out var ws))
+                webhookSecret = WebhookRules.Secret("webhookSecret", ws.ValueKind == JsonValueKind.String ? ws.GetString()! : "");
+            if (root.TryGetProperty("webhookRetrySchedule", out var wr))
+                webhookSchedule = wr.ValueKind == JsonValueKind.String ? WebhookRules.Schedule("webhookRetrySchedule", wr.GetString()!)
+                    : throw new ArgumentException("webhookRetrySchedule must be a string of seconds separated by commas, like \"0,300,900,3600\"");
+        }
+        catch (ArgumentException e)
+        {
+            return Bad(e.Message);
+        }
+
         _state.Apply(new SandboxState.SettingsChange(latency, rateLimit, window, faultRate, seed,
             root.TryGetProperty("inviteLimit", out _), inviteLimit, nextFaults, creditsMethods, skew, cancelOnDisconnect, resetFormat,
-            lifecycle, linkSeconds, photoFaults, photoFaultRate, photoLatency));
+            lifecycle, linkSeconds, photoFaults, photoFaultRate, photoLatency, setWebhookUrl, webhookUrl, webhookSecret, webhookSchedule));
         return (200, _state.Snapshot());
+    }
+
+    /// <summary><c>POST /sandbox/webhooks/send {event, email|modelId, tamper?, seconds?}</c>: one event now, true or tampered.</summary>
+    private async Task<(int, object)> SendWebhookAsync(HttpRequest request)
+    {
+        var body = await Json.ReadAsync(request).ConfigureAwait(false);
+        if (body.Error is not null) return (body.ErrorStatus, body.Error);
+        var root = body.Root;
+        if (root.ValueKind != JsonValueKind.Object) return Bad("Send a JSON object: {\"event\": \"model.photos_ready\", \"email\": \"ann@contoso.example\", \"tamper\": \"stale\"}");
+        var eventName = Json.String(root, "event");
+        if (eventName is null || !System.Text.RegularExpressions.Regex.IsMatch(eventName, @"^[a-z_]+(\.[a-z_]+)+$"))
+            return Bad("event must be an event name like model.photos_ready (any such name; unknown ones test receivers)");
+        var email = Json.String(root, "email");
+        var modelId = Json.String(root, "modelId");
+        if ((email is null) == (modelId is null)) return Bad("give email or modelId");
+        var tamper = Json.String(root, "tamper");
+        if (root.TryGetProperty("tamper", out var tp) && tp.ValueKind != JsonValueKind.Null && (tamper is null || !WebhookTamper.All.Contains(tamper)))
+            return Bad($"tamper must be one of: {string.Join(", ", WebhookTamper.All)}");
+        double seconds = 0;
+        if (root.TryGetProperty("seconds", out var sp) && sp.ValueKind != JsonValueKind.Null)
+        {
+            if (sp.ValueKind != JsonValueKind.Number || sp.GetDouble() is < 1 or > 31_536_000) return Bad("seconds (how far a stale or future timestamp is off) must be a number from 1 to 31536000");
+            seconds = sp.GetDouble();
+        }
+        return _state.SendWebhook(eventName, email, modelId, tamper, seconds);
     }
 
     private async Task<(int, object)> SetStatusAsync(HttpRequest request, string id)

@@ -33,13 +33,24 @@ public sealed record SandboxOptions
     public string? PhotoBaseUrl { get; init; }
     /// <summary>How long a signed photo link is valid.</summary>
     public int PhotoLinkSeconds { get; init; } = 86_400;
+    /// <summary>The documented webhook secret the sandbox signs with unless told otherwise (64 hex characters, as the contract's).</summary>
+    public const string DefaultWebhookSecret = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    /// <summary>Where webhooks are posted; null = none are sent.</summary>
+    public string? WebhookUrl { get; init; }
+    public string WebhookSecret { get; init; } = DefaultWebhookSecret;
+    /// <summary>
+    /// Seconds before each retry of a delivery that failed (the first attempt is at once), as text (so options compare by
+    /// value): the contract's 0, 5 min, 15 min, 1 h.
+    /// </summary>
+    public string WebhookRetrySchedule { get; init; } = "0,300,900,3600";
 
     public const string Usage =
         "usage: HeadshotPro.Sandbox [--urls URL] [--api-key KEY] [--credits N] [--latency-ms N] " +
         "[--rate-limit N] [--rate-window-seconds N] [--fault-rate 0..1] [--fault-seed N] [--invite-limit N] " +
         "[--clock-skew-seconds -86400..86400] [--cancel-on-disconnect] " +
         "[--reset-header-format iso|unix-seconds|unix-ms|delta-seconds|huge|infinity|garbage|negative|multiple] " +
-        "[--lifecycle-seconds N] [--photo-bytes N] [--photo-base-url URL] [--photo-link-seconds N]";
+        "[--lifecycle-seconds N] [--photo-bytes N] [--photo-base-url URL] [--photo-link-seconds N] " +
+        "[--webhook-url URL] [--webhook-secret 64HEX] [--webhook-retry-schedule S,S,...]";
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a one-line message when it is wrong.</summary>
     public static SandboxOptions Parse(IReadOnlyList<string> args)
@@ -79,6 +90,9 @@ public sealed record SandboxOptions
                 "--photo-bytes" => options with { PhotoBytes = Int(name, Value(), 0, 100_000_000) },
                 "--photo-base-url" => options with { PhotoBaseUrl = BaseUrl(name, Value()) },
                 "--photo-link-seconds" => options with { PhotoLinkSeconds = Int(name, Value(), 0, 31_536_000) },
+                "--webhook-url" => options with { WebhookUrl = WebhookRules.Url(name, Value()) },
+                "--webhook-secret" => options with { WebhookSecret = WebhookRules.Secret(name, Value()) },
+                "--webhook-retry-schedule" => options with { WebhookRetrySchedule = WebhookRules.Text(WebhookRules.Schedule(name, Value())) },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'. {Usage}"),
             };
         }

@@ -6,17 +6,21 @@ namespace HeadshotPro.Sandbox;
 
 /// <summary>
 /// The HeadshotPro API emulator on Kestrel: <c>/api/v1/</c> and <c>/api/v2/organization</c> for the API, <c>/photos/</c> for the
-/// photo host (the "CDN" photo links point at), <c>/sandbox/</c> for its controls.
+/// photo host (the "CDN" photo links point at), <c>/sandbox/</c> for its controls; signed webhooks go out to <c>--webhook-url</c>.
 /// </summary>
 public sealed class SandboxServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Task _lifecycle;
+    private readonly WebhookSender _webhooks;
+    private readonly Task _webhookLoop;
 
-    private SandboxServer(WebApplication app, SandboxState state, Uri rootUri, Task lifecycle)
+    private SandboxServer(WebApplication app, SandboxState state, Uri rootUri, Task lifecycle, WebhookSender webhooks, Task webhookLoop)
     {
         _app = app;
         _lifecycle = lifecycle;
+        _webhooks = webhooks;
+        _webhookLoop = webhookLoop;
         State = state;
         RootUri = rootUri;
     }
@@ -68,7 +72,9 @@ public sealed class SandboxServer : IAsyncDisposable
         var root = new Uri(address.TrimEnd('/') + "/");
         photos.Root = root;
         var lifecycle = RunLifecycleAsync(state, app.Lifetime.ApplicationStopping);
-        return new SandboxServer(app, state, root, lifecycle);
+        var webhooks = new WebhookSender(state);
+        var webhookLoop = webhooks.RunAsync(app.Lifetime.ApplicationStopping);
+        return new SandboxServer(app, state, root, lifecycle, webhooks, webhookLoop);
     }
 
     /// <summary>The timed lifecycle: moves people along whenever a move is due, and sleeps until the next one (or a change).</summary>
@@ -97,6 +103,8 @@ public sealed class SandboxServer : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _lifecycle.ConfigureAwait(false);
+        await _webhookLoop.ConfigureAwait(false);
+        _webhooks.Dispose();
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 }

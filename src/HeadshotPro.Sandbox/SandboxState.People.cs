@@ -81,6 +81,7 @@ public sealed class SandboxModel
     public required DateTime CreatedAt { get; init; }
     public string Status { get; set; } = ModelStatus.Onboarding;
     public DateTime? FinishedAt { get; set; }
+    public DateTime? DeletedAt { get; set; }
     public List<SandboxPhoto> Photos { get; } = new();
 }
 
@@ -192,10 +193,14 @@ public sealed partial class SandboxState
             {
                 invite.Model = new SandboxModel { Id = NewId(24), Uid = NewId(10), Title = invite.Member.Name, CreatedAt = Now };
                 _byModelId[invite.Model.Id] = invite;
+                RaiseLocked(EventCreated, invite);
             }
         }
         var model = invite.Model;
         if (model is null) return;
+        var statusBefore = model.Status;
+        var hadPhotos = model.Photos.Count > 0;
+        var favoriteBefore = model.Photos.FirstOrDefault(p => p.LikedStatus == "loved")?.Id;
         model.Status = modelStatus ?? stage switch
         {
             Stage.Accepted or Stage.Uploading => ModelStatus.Onboarding,
@@ -218,6 +223,16 @@ public sealed partial class SandboxState
             foreach (var p in model.Photos.Where(p => p.LikedStatus == "loved")) p.LikedStatus = "none";
             if (love) model.Photos[FavoriteIndex(invite.Email, model.Photos.Count)].LikedStatus = "loved";
         }
+
+        // The model's webhooks, in the order things happened.
+        if (model.Status != statusBefore)
+        {
+            if (model.Status == ModelStatus.Deleted) model.DeletedAt ??= Now;
+            RaiseLocked(model.Status == ModelStatus.Deleted ? EventDeleted : EventStatusUpdated, invite);
+        }
+        if (!hadPhotos && model.Photos.Count > 0 && model.Status != ModelStatus.Deleted) RaiseLocked(EventPhotosReady, invite);
+        var favoriteAfter = model.Photos.FirstOrDefault(p => p.LikedStatus == "loved")?.Id;
+        if (favoriteAfter is not null && favoriteAfter != favoriteBefore) RaiseLocked(EventFavoriteSelected, invite);
     }
 
     private static int FavoriteIndex(string email, int count) =>

@@ -168,6 +168,7 @@ public sealed partial class SandboxState
             _invites.Clear();
             _byId.Clear();
             ResetPeopleLocked();
+            ResetWebhooksLocked();
             _liveByEmail.Clear();
             _windows.Clear();
             _journal.Clear();
@@ -199,7 +200,8 @@ public sealed partial class SandboxState
         int? FaultSeed, bool SetInviteLimit, int? InviteLimit, IReadOnlyList<string>? NextFaults, string? CreditsMethods = null,
         int? ClockSkewSeconds = null, bool? CancelOnDisconnect = null, string? ResetHeaderFormat = null,
         int? LifecycleSeconds = null, int? PhotoLinkSeconds = null, IReadOnlyList<string>? PhotoFaults = null, double? PhotoFaultRate = null,
-        int? PhotoLatencyMs = null);
+        int? PhotoLatencyMs = null, bool SetWebhookUrl = false, string? WebhookUrl = null, string? WebhookSecret = null,
+        double[]? WebhookRetrySchedule = null);
 
     public void Apply(SettingsChange change)
     {
@@ -217,6 +219,7 @@ public sealed partial class SandboxState
             if (change.ResetHeaderFormat is { } format) ResetHeaderFormat = format;
             if (change.NextFaults is { } faults) foreach (var f in faults) _scriptedFaults.Enqueue(f);
             ApplyPeopleSettingsLocked(change);
+            ApplyWebhookSettingsLocked(change);
         }
         WakeLifecycle();
     }
@@ -389,6 +392,8 @@ public sealed partial class SandboxState
                     photoLatencyMs = PhotoLatencyMs,
                     photoFaultRate = PhotoFaultRate,
                     pendingPhotoFaults = _scriptedPhotoFaults.ToList(),
+                    webhookUrl = WebhookUrl,
+                    webhookRetrySchedule = WebhookRules.Text(WebhookRetrySchedule),
                 },
             };
         }

@@ -19,6 +19,7 @@ BeforeDiscovery {
         'docs/en-US/Connect-HeadshotPro.md :: Example 1: At a prompt'         = 'Read-Host prompt'
         'docs/en-US/Connect-HeadshotPro.md :: Example 4: Behind a corporate proxy' = 'needs a proxy server and a Get-Credential prompt'
         'docs/en-US/Disconnect-HeadshotPro.md :: Example 2: Switch from the sandbox to the real service' = 'Read-Host prompt, and the real service'
+        'docs/en-US/ConvertFrom-HeadshotWebhook.md :: Example 4: A listener of your own, with the secret in the environment' = 'waits for a request on a fixed port, and reads a secret file (tests/pester/Webhooks.Tests.ps1 runs a listener)'
     }
 
     # Blocks that fail today: the ErrorId or message they fail with, and why (a docs or module defect; not fixed here).
@@ -43,6 +44,10 @@ $null = Invoke-HeadshotSandboxControl $sandbox 'people/mei.chen%40contoso.exampl
     $people = { param($because) @{ Setup = $headshotPeople; Because = $because } }
 
     # Blocks that need a particular start, and why.
+    # The webhook examples start as a runbook started by HeadshotPro's webhook would: $WebhookData signed with the
+    # sandbox's webhook secret, and that secret in the credential asset 'HeadshotProWebhook'.
+    $webhookSetup = 'Import-Module "$root/tests/pester/WebhookTestHelpers.psm1"; $global:WebhookData = New-SignedWebhookData -Sandbox $shared -Email ann.lee@contoso.example; Set-StandInAutomationCredential -Name HeadshotProWebhook -Credential ([pscredential]::new(''webhook'', (Get-SandboxWebhookSecret)))'
+    $webhookBecause = 'it verifies a delivery as a runbook started by the webhook does'
     $Preconditions = @{
         'README.md :: Headshots: progress, saving, directory photos'     = & $people 'people at every stage'
         'README.md :: Headshots: progress, saving, directory photos [2]' = & $people 'finished people with favorites, UPNs equal to addresses'
@@ -56,6 +61,10 @@ $null = Invoke-HeadshotSandboxControl $sandbox 'people/mei.chen%40contoso.exampl
         'docs/en-US/Get-HeadshotConnection.md :: Example 3: Check before a run, without an error' = @{ Connected = $false; Because = 'its text is about the case where there is no connection yet' }
         'docs/sandbox.md :: Start it [2]'    = @{ Location = 'root'; Because = 'its paths are relative to the repository root' }
         'docs/sandbox.md :: Lifecycle control' = @{ Setup = 'New-HeadshotInvite ann@contoso.example'; Because = 'it moves ann@contoso.example, who must be invited' }
+        'docs/en-US/ConvertFrom-HeadshotWebhook.md :: Example 1: An Azure Automation runbook started by the HeadshotPro webhook' = @{ Setup = $webhookSetup; Because = $webhookBecause }
+        'docs/en-US/ConvertFrom-HeadshotWebhook.md :: Example 2: Refuse replays with a store the runbook keeps' = @{ Setup = $webhookSetup; Because = $webhookBecause }
+        'docs/en-US/ConvertFrom-HeadshotWebhook.md :: Example 3: Ignore a refused delivery without failing the job' = @{ Setup = $webhookSetup; Because = $webhookBecause }
+        'README.md :: Event-driven runbooks: verified webhooks' = @{ Setup = $webhookSetup; Because = $webhookBecause }
         'docs/sandbox.md :: Control endpoints' = @{ Setup = 'New-HeadshotInvite ann@contoso.example'; Because = 'it moves the invite of ann@contoso.example along' }
     }
 

@@ -35,7 +35,7 @@ Describe 'The module' {
         $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
         $manifest.PowerShellVersion | Should -Be '5.1'
         (Get-Command -Module HeadshotPro -CommandType Cmdlet).Name | Sort-Object | Should -Be @(
-            'Add-HeadshotTeamMember', 'Connect-HeadshotPro', 'Disconnect-HeadshotPro', 'Get-HeadshotConnection', 'Get-HeadshotCredits',
+            'Add-HeadshotTeamMember', 'Connect-HeadshotPro', 'ConvertFrom-HeadshotWebhook', 'Disconnect-HeadshotPro', 'Get-HeadshotConnection', 'Get-HeadshotCredits',
             'Get-HeadshotInvite', 'Get-HeadshotMember', 'Get-HeadshotModel', 'Get-HeadshotOrganization', 'Get-HeadshotPhoto', 'Get-HeadshotTeam',
             'New-HeadshotInvite', 'New-HeadshotTeam', 'Remove-HeadshotTeam', 'Rename-HeadshotTeam', 'Revoke-HeadshotInvite',
             'Save-HeadshotPhoto')

@@ -91,7 +91,7 @@ $module = Get-Module HeadshotPro
         $result.ModuleBase | Should -Be (Join-Path $modules 'HeadshotPro')
         $result.Version | Should -Not -Be '0.0.0' -Because 'the build stamps the version into the manifest'
         $result.Commands | Sort-Object | Should -Be @(
-            'Add-HeadshotTeamMember', 'Connect-HeadshotPro', 'Disconnect-HeadshotPro', 'Get-HeadshotConnection', 'Get-HeadshotCredits',
+            'Add-HeadshotTeamMember', 'Connect-HeadshotPro', 'ConvertFrom-HeadshotWebhook', 'Disconnect-HeadshotPro', 'Get-HeadshotConnection', 'Get-HeadshotCredits',
             'Get-HeadshotInvite', 'Get-HeadshotMember', 'Get-HeadshotModel', 'Get-HeadshotOrganization', 'Get-HeadshotPhoto', 'Get-HeadshotTeam',
             'New-HeadshotInvite', 'New-HeadshotTeam', 'Remove-HeadshotTeam', 'Rename-HeadshotTeam', 'Revoke-HeadshotInvite',
             'Save-HeadshotPhoto')

@@ -17,7 +17,7 @@ namespace HeadshotPro.Commands
         [ValidateNotNullOrEmpty]
         public string[] Id { get; set; } = null!;
 
-        /// <summary>Addresses, or objects carrying one (members, models, invites, AD or Entra ID users, CSV rows).</summary>
+        /// <summary>Addresses, or objects carrying one (members, models, invites, AD or Entra ID users, CSV rows); webhook events by their ModelId.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByEmailSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Mail", "EmailAddress", "PrimarySmtpAddress", "UserPrincipalName")]
         public object[] Email { get; set; } = null!;
@@ -58,6 +58,11 @@ namespace HeadshotPro.Commands
                 var lookup = _lookup!;
                 foreach (var input in Email)
                 {
+                    if (ModelLookup.EventModelId(input) is string eventModel)
+                    {
+                        Submit(input, async (options, ct) => await lookup.FromEventAsync(input, eventModel, options, ct).ConfigureAwait(false));
+                        continue;
+                    }
                     var address = AcceptAddress(input, "its model is written once");
                     if (address == null) continue;
                     Submit(address, async (options, ct) => await lookup.FindAsync(address, input, reread: true, options, ct).ConfigureAwait(false));

@@ -19,7 +19,7 @@ namespace HeadshotPro.Commands
         private const string ByModelIdSet = "ByModelId";
         private const string ByEmailSet = "ByEmail";
 
-        /// <summary>Models, members, or addresses (and objects carrying one: invites, AD or Entra ID users, CSV rows).</summary>
+        /// <summary>Models, members, webhook events, or addresses (and objects carrying one: invites, AD or Entra ID users, CSV rows).</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByEmailSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Mail", "EmailAddress", "PrimarySmtpAddress", "UserPrincipalName")]
         public object[] Email { get; set; } = null!;
@@ -85,6 +85,12 @@ namespace HeadshotPro.Commands
                 var lookup = _lookup!;
                 foreach (var input in Email)
                 {
+                    if (ModelLookup.EventModelId(input) is string eventModel)
+                    {
+                        Submit(input, async (options, ct) =>
+                            await PhotosOf(client, await lookup.FromEventAsync(input, eventModel, options, ct).ConfigureAwait(false), eventModel, options, ct).ConfigureAwait(false));
+                        continue;
+                    }
                     var address = AcceptAddress(input, "its photos are written once");
                     if (address == null) continue;
                     Submit(address, async (options, ct) =>

@@ -26,6 +26,26 @@ namespace HeadshotPro.Commands
             return (value as Model, value as Member);
         }
 
+        /// <summary>
+        /// The model id of a webhook event (ConvertFrom-HeadshotWebhook's output, also as it comes back from a job), which
+        /// carries no address: "" for an event without a model, null for any other input.
+        /// </summary>
+        public static string? EventModelId(object? input)
+        {
+            var value = input is PSObject wrapped ? wrapped.BaseObject : input;
+            if (value is WebhookEvent webhookEvent) return webhookEvent.ModelId?.Trim() ?? "";
+            if (input is PSObject ps && ps.TypeNames.Contains("Deserialized.HeadshotPro.WebhookEvent"))
+                return (ps.Properties["ModelId"]?.Value as string)?.Trim() ?? "";
+            return null;
+        }
+
+        /// <summary>The model a webhook event is about, by its id.</summary>
+        public async Task<Model> FromEventAsync(object input, string modelId, RequestOptions options, CancellationToken ct)
+        {
+            if (modelId.Length == 0) throw NoModel(input.ToString() ?? "", $"Event {input} is about no model (it has no object._id).");
+            return await _client.Models.GetAsync(modelId, ct, options).ConfigureAwait(false);
+        }
+
         /// <summary>The model of <paramref name="address"/>, given what the input already told.</summary>
         public async Task<Model> FindAsync(string address, object? input, bool reread, RequestOptions options, CancellationToken ct)
         {

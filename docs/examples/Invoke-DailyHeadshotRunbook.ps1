@@ -21,6 +21,8 @@ param(
     [string] $Team
 )
 
+# Set-up problems (no connection, a team that does not exist) stop the run; each person's problem is one error record.
+$ErrorActionPreference = 'Stop'
 if (Get-Command Get-AutomationPSCredential -ErrorAction SilentlyContinue) {
     Connect-HeadshotPro -Credential (Get-AutomationPSCredential -Name 'HeadshotPro')
 }
@@ -28,7 +30,8 @@ if (Get-Command Get-AutomationPSCredential -ErrorAction SilentlyContinue) {
 $invite = @{ SkipExisting = $true; ErrorAction = 'Continue'; ErrorVariable = '+failed' }
 if ($Team) { $invite.Team = $Team }
 $failed = @()
-$joiners = @(Get-ADGroupMember $JoinersGroup | Get-ADUser -Properties mail | New-HeadshotInvite @invite)
+# Disabled accounts (leavers, or new hires staged before their start date) are not invited.
+$joiners = @(Get-ADGroupMember $JoinersGroup | Get-ADUser -Properties mail | Where-Object Enabled | New-HeadshotInvite @invite)
 $leavers = @(Get-ADUser -Filter 'Enabled -eq $false' -Properties mail |
     Revoke-HeadshotInvite -Force -SkipMissing -PassThru -ErrorAction Continue -ErrorVariable +failed)
 

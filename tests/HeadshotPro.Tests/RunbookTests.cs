@@ -184,6 +184,63 @@ public class RunbookTests
     }
 }
 
+/// <summary>Mistakes an admin makes that must get the right answer.</summary>
+public class MistakeTests
+{
+    [Theory(Timeout = Limits.Test)]
+    [InlineData("api/v2/")]
+    [InlineData("api/v2/organization/")]
+    [InlineData("api/")]
+    public async Task A_v2_or_root_address_given_to_Connect_still_reaches_v1(string path)
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        using var host = new PowerShellHost();
+        host.Run("Connect-HeadshotPro -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force) -BaseUri $uri", ("key", TestSandbox.Key), ("uri", new Uri(sandbox.Server.RootUri, path)));
+        Assert.Equal(200, (await sandbox.InviteAsync("leaver@corp.example")).Status);
+        var result = host.Run("'leaver@corp.example' | Revoke-HeadshotInvite -Force -SkipMissing");
+        Assert.Empty(result.Errors);
+        Assert.Equal("revoked", sandbox.Server.State.ListInvites().Single().Status);
+    }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task Invisible_characters_copied_in_with_an_address_are_trimmed_or_refused()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        using var host = new PowerShellHost();
+        host.Connect(sandbox);
+        var result = host.Run("\"zw@corp.example$([char]0x200B)\", \"$([char]0xFEFF)bom@corp.example\", \"in$([char]0x200B)side@corp.example\" | New-HeadshotInvite");
+        Assert.Equal(new[] { "bom@corp.example", "zw@corp.example" }, result.Output.Select(o => ((Invite)o.BaseObject).Email).Order());
+        Assert.Equal("InvalidEmailAddress", Assert.Single(result.ErrorIds));
+        Assert.Equal(new[] { "bom@corp.example", "zw@corp.example" }, sandbox.Server.State.ListInvites().Select(i => i.Email).Order());
+    }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task A_Connect_that_fails_leaves_no_connection_behind()
+    {
+        await using var first = await TestSandbox.StartAsync();
+        await using var second = await TestSandbox.StartAsync();
+        using var host = new PowerShellHost();
+        host.Connect(first);
+        await second.SettingsAsync(new { nextFaults = Enumerable.Repeat(FaultKind.Http500, 8) });
+        var result = host.Run("Connect-HeadshotPro -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force) -BaseUri $uri; 'x'", ("key", TestSandbox.Key), ("uri", second.ApiBaseUri));
+        Assert.NotNull(result.Terminating);
+        var after = host.Run("New-HeadshotInvite b.person@corp.example");
+        Assert.Equal("NotConnected", after.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Empty(first.Server.State.ListInvites());
+    }
+
+    [Theory]
+    [InlineData("api.headshotpro.com")]
+    [InlineData("api/v1/")]
+    public void A_base_URI_without_a_scheme_is_InvalidBaseUri(string given)
+    {
+        using var host = new PowerShellHost();
+        var result = host.Run($"Connect-HeadshotPro -ApiKey (ConvertTo-SecureString 'k' -AsPlainText -Force) -BaseUri '{given}'");
+        Assert.Equal("InvalidBaseUri", result.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Contains("https://", result.Terminating!.ErrorDetails.Message);
+    }
+}
+
 /// <summary>What the packaged help promises: every ErrorId in the about topic, no online help that does not exist.</summary>
 public class HelpPromiseTests
 {

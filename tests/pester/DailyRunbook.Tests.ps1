@@ -13,6 +13,8 @@ BeforeAll {
         @{ SamAccountName = 'bob'; GivenName = 'Bob'; Surname = 'Meyer'; Mail = 'bob.meyer@contoso.example'; Groups = 'NewHires' }
         @{ SamAccountName = 'leo'; GivenName = 'Leo'; Surname = 'Old'; Mail = 'leo.old@contoso.example'; Enabled = $false }
         @{ SamAccountName = 'max'; GivenName = 'Max'; Surname = 'Gone'; Mail = 'max.gone@contoso.example'; Enabled = $false }
+        # Staged before the start date: in the joiners' group, but disabled — never invited (it would be revoked daily).
+        @{ SamAccountName = 'pat'; GivenName = 'Pat'; Surname = 'Soon'; Mail = 'pat.soon@contoso.example'; Groups = 'NewHires'; Enabled = $false }
     )
     # As in Azure Automation: the key is a credential asset; the sandbox's address comes from the environment.
     Set-StandInAutomationCredential -Name HeadshotPro -Credential ([pscredential]::new('api', $sandbox.ApiKey))
@@ -36,6 +38,7 @@ Describe 'The daily runbook example' {
         $invites = (Invoke-HeadshotSandboxControl $sandbox state).invites
         ($invites | Where-Object status -EQ 'pending-invite').email | Sort-Object | Should -Be @('ann.lee@contoso.example', 'bob.meyer@contoso.example')
         ($invites | Where-Object email -EQ 'leo.old@contoso.example').status | Should -Be 'revoked'
+        $invites.email | Should -Not -Contain 'pat.soon@contoso.example'
     }
 
     It 'changes nothing and reports no error when run again' {

@@ -12,7 +12,7 @@ namespace HeadshotPro.Client
         {
             problem = null;
             if (!uri.IsAbsoluteUri)
-                problem = $"'{uri}' is not an absolute URI. Give one like {ClientSettings.DefaultBaseUri}.";
+                problem = $"'{uri.OriginalString}' is not an absolute URI (it needs https://). Give one like {ClientSettings.DefaultBaseUri}.";
             else if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
                 problem = $"'{uri}' uses plain http to a host other than this computer, which would send the API key unencrypted. Use https.";
             else if (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
@@ -20,7 +20,7 @@ namespace HeadshotPro.Client
             else if (!string.IsNullOrEmpty(uri.UserInfo))
                 problem = $"'{Redacted(uri)}' has a user name or password in it; they would be kept and shown. Give only the API's base, like {ClientSettings.DefaultBaseUri}.";
             else if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment))
-                problem = $"'{uri}' has a query or fragment; give only the API's base, like {ClientSettings.DefaultBaseUri}.";
+                problem = $"'{uri.GetLeftPart(UriPartial.Path)}' has a query or fragment (not repeated here); give only the API's base, like {ClientSettings.DefaultBaseUri}.";
             if (problem != null) return null;
             return new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
         }
@@ -42,6 +42,7 @@ namespace HeadshotPro.Client
 
         /// <summary>The address with its user information replaced, for messages.</summary>
         public static string Redacted(Uri uri) =>
-            string.IsNullOrEmpty(uri.UserInfo) ? uri.ToString() : uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.PathAndQuery, UriFormat.UriEscaped).Insert(uri.Scheme.Length + 3, "****@");
+            !uri.IsAbsoluteUri ? uri.OriginalString
+            : string.IsNullOrEmpty(uri.UserInfo) ? uri.ToString() : uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.PathAndQuery, UriFormat.UriEscaped).Insert(uri.Scheme.Length + 3, "****@");
     }
 }

@@ -24,7 +24,8 @@ namespace HeadshotPro.Client
 
         /// <summary>
         /// The v1 and v2 bases from what was given: a v1 base (<c>…/v1/</c>) has its v2 sibling (<c>…/v2/</c>); an API root
-        /// (<c>…/api/</c>) has both below it; any other address is taken as the v1 base, with <c>v2/</c> beside it.
+        /// (<c>…/api/</c>) has both below it; a v2 base (<c>…/api/v2/</c>, or its <c>organization/</c>) has its v1 sibling;
+        /// any other address is taken as the v1 base, with <c>v2/</c> beside it.
         /// </summary>
         internal static (Uri V1, Uri V2, Uri Root) Versions(Uri given)
         {
@@ -32,6 +33,11 @@ namespace HeadshotPro.Client
             if (!text.EndsWith("/", StringComparison.Ordinal)) given = new Uri(text + "/");
             var segments = given.AbsolutePath.TrimEnd('/').Split('/');
             var last = segments[segments.Length - 1];
+            if (string.Equals(last, "organization", StringComparison.OrdinalIgnoreCase) && segments.Length >= 2 &&
+                string.Equals(segments[segments.Length - 2], "v2", StringComparison.OrdinalIgnoreCase))
+                return Versions(new Uri(given, "../"));
+            if (string.Equals(last, "v2", StringComparison.OrdinalIgnoreCase))
+                return Versions(new Uri(given, "../"));
             if (string.Equals(last, "api", StringComparison.OrdinalIgnoreCase))
                 return (new Uri(given, "v1/"), new Uri(given, "v2/"), given);
             var root = given.AbsolutePath == "/" ? given : new Uri(given, "../");

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Text.RegularExpressions;
 
 namespace HeadshotPro.Client
@@ -9,8 +10,14 @@ namespace HeadshotPro.Client
             @"^[^\s@""(),:;<>\[\]\\.]+(\.[^\s@""(),:;<>\[\]\\.]+)*@([^\s@""(),:;<>\[\]\\.]+\.)+[^\s@""(),:;<>\[\]\\.\d][^\s@""(),:;<>\[\]\\.]*$",
             RegexOptions.CultureInvariant);
 
-        public static string Normalize(string address) => address.Trim();
+        /// <summary>Characters copied in from chat and mail that show as nothing: zero-width spaces and joiners, the BOM.</summary>
+        private static readonly char[] Invisible = { '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF' };
 
-        public static bool IsValid(string address) => address.Length <= 254 && Pattern.IsMatch(address);
+        public static string Normalize(string address) => address.Trim().Trim(Invisible).Trim();
+
+        /// <summary>Valid: the shape of an address, at most 254 characters, and no control or invisible formatting character anywhere.</summary>
+        public static bool IsValid(string address) =>
+            address.Length <= 254 && Pattern.IsMatch(address) &&
+            !address.Any(c => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format);
     }
 }

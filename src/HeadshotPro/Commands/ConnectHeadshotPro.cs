@@ -52,6 +52,9 @@ namespace HeadshotPro.Commands
 
         protected override void EndProcessing()
         {
+            // A new connection replaces the current one, and a failed one leaves none: a script looping over
+            // organizations must never go on with the previous organization's key.
+            SessionStore.Set(Runspace.DefaultRunspace, null);
             var requested = BaseUri ?? EnvironmentBaseUri() ?? ClientSettings.DefaultBaseUri;
             var baseUri = BaseUriRules.Check(requested, out var problem);
             if (baseUri == null)

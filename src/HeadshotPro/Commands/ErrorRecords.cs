@@ -74,7 +74,7 @@ namespace HeadshotPro.Commands
                         "The organization has too many pending invites. Revoke unused ones or wait until people accept theirs, then run again for the failed addresses.");
                 case ApiErrorKind.ServerError:
                     return ("ServerError", ErrorCategory.ConnectionError,
-                        $"HeadshotPro (or a proxy in between) kept failing after {HeadshotProClient.MaxAttempts} attempts. Run again later for the failed items.");
+                        $"HeadshotPro (or a proxy in between) kept failing, or asked to wait longer than -MaxRetryWaitSec allows. Run again later for the failed items.");
                 case ApiErrorKind.ConnectionFailed:
                     return ("ConnectionFailed", ErrorCategory.ConnectionError,
                         $"Could not reach HeadshotPro after {HeadshotProClient.MaxAttempts} attempts. Check the network, proxy (-Proxy) and base URI, then run again.");

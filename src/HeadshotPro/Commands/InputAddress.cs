@@ -162,10 +162,13 @@ namespace HeadshotPro.Commands
                 message = $"{Describe(input)} has no email address in any of the properties {string.Join(", ", PropertyNames)}, so nothing was sent for it.";
                 var names = properties.Values.Select(p => p.Name).ToList();
                 var semicolon = names.FirstOrDefault(n => n.Contains(";"));
+                var tab = names.FirstOrDefault(n => n.Contains("\t"));
                 var known = new HashSet<string>(PropertyNames.Select(Key));
                 var lookalike = names.FirstOrDefault(n => n.IndexOf("mail", StringComparison.OrdinalIgnoreCase) >= 0 && !known.Contains(Key(n)));
                 if (!IsADUser(input, properties) && IsOtherADObject(input))
                     next = "Get-ADGroupMember and the other AD cmdlets return objects without mail: pipe them through Get-ADUser -Properties mail.";
+                else if (tab != null)
+                    next = $"The column '{tab.Replace("\t", "`t")}' looks like a tab-separated header read as one: use Import-Csv -Delimiter \"`t\".";
                 else if (semicolon != null)
                     next = $"The column '{semicolon}' looks like a semicolon-separated header read as one: use Import-Csv -Delimiter ';'.";
                 else if (lookalike != null)

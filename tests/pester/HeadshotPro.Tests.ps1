@@ -59,9 +59,9 @@ Describe 'The module' {
         @{ Type = 'Connection'; Object = { Get-HeadshotConnection }; Header = 'BaseUri\s+ApiKeyHint\s+Source\s+RequestsLeft' }
         @{ Type = 'Organization'; Object = { Get-HeadshotOrganization }; Header = 'Name\s+Uid\s+Website\s+Teams' }
         @{ Type = 'Team'; Object = { Get-HeadshotTeam }; Header = 'Name\s+Id' }
-        @{ Type = 'Member'; Object = { [HeadshotPro.Member]@{ Email = 'ann@corp.example'; Status = 'finished' } }; Header = 'Email\s+Name\s+Status\s+TeamName\s+ModelStatus\s+JoinedAt' }
-        @{ Type = 'Model'; Object = { [HeadshotPro.Model]@{ Id = 'm1'; Email = 'ann@corp.example'; Status = 'active' } }; Header = 'Email\s+Status\s+Title\s+TeamName\s+Id\s+FinishedAt' }
-        @{ Type = 'Photo'; Object = { [HeadshotPro.Photo]@{ ModelId = 'm1'; PhotoId = 'p1'; Email = 'ann@corp.example' } }; Header = 'Email\s+PhotoId\s+Variant\s+LikedStatus\s+IsFavorite\s+ExpiresAt' }
+        @{ Type = 'Member'; Object = { [HeadshotPro.Member]@{ Email = 'ann@corp.example'; Status = 'finished' } }; Header = 'Email\s+Status\s+ModelStatus\s+Joined' }
+        @{ Type = 'Model'; Object = { [HeadshotPro.Model]@{ Id = 'm1'; Email = 'ann@corp.example'; Status = 'active' } }; Header = 'Email\s+Status\s+Finished' }
+        @{ Type = 'Photo'; Object = { [HeadshotPro.Photo]@{ ModelId = 'm1'; PhotoId = 'p1'; Email = 'ann@corp.example' } }; Header = 'Email\s+Variant\s+Liked\s+Favorite\s+Expires' }
         @{ Type = 'SavedPhoto'; Object = { [HeadshotPro.SavedPhoto]@{ Email = 'ann@corp.example'; Path = (Join-Path $TestDrive 'ann@corp.example.jpg'); Bytes = 1000000 } }; Header = 'Email\s+Length\s+Skipped\s+Name' }
         @{ Type = 'TeamAssignment'; Object = { [HeadshotPro.TeamAssignment]@{ Email = 'ann@corp.example'; TeamId = 't1'; TeamName = 'Sales' } }; Header = 'Email\s+TeamName\s+TeamId' }
     ) {
@@ -69,6 +69,16 @@ Describe 'The module' {
         $text = & $Object | Out-String -Width 200
         $text | Should -Match $Header
         $text | Should -Not -Match '(?m)^\w+\s+: '
+    }
+
+    It 'fits a <Type> with a long address into 80 columns without cutting the address or wrapping a header' -ForEach @(
+        @{ Type = 'Member'; Object = { [HeadshotPro.Member]@{ Email = 'annabelle.lee-hamilton@contoso.example'; Status = 'pending'; ModelStatus = 'generatingHeadshots'; JoinedAt = [DateTimeOffset]::Now } } }
+        @{ Type = 'Model'; Object = { [HeadshotPro.Model]@{ Id = 'm1'; Email = 'annabelle.lee-hamilton@contoso.example'; Status = 'generatingHeadshots'; FinishedAt = [DateTimeOffset]::Now } } }
+        @{ Type = 'Photo'; Object = { [HeadshotPro.Photo]@{ ModelId = 'm1'; PhotoId = 'p1'; Email = 'annabelle.lee-hamilton@contoso.example'; Variant = 'thumbnail'; LikedStatus = 'loved'; IsFavorite = $true; ExpiresAt = [DateTimeOffset]::Now } } }
+    ) {
+        $lines = @(& $Object | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines.Count | Should -Be 3 -Because 'a header, its underline and one row: no wrapped header'
+        $lines[2] | Should -Match ([regex]::Escape('annabelle.lee-hamilton@contoso.example'))
     }
 
     It 'fits an invite with a long address into 80 columns without cutting the address' {

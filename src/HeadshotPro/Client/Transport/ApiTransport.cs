@@ -352,7 +352,7 @@ namespace HeadshotPro.Client.Transport
         /// <summary>A 404 that cannot be the API's own (not its JSON, or on a route that always exists): a wrong base URI.</summary>
         internal static HeadshotProApiException NotTheApi(HeadshotProApiException e) =>
             new HeadshotProApiException(ApiErrorKind.EndpointNotFound,
-                e.Message + ". This address does not lead to the HeadshotPro API; the base URI ends in /api/v1/.",
+                e.Message.TrimEnd('.') + ". This address does not lead to the HeadshotPro API; the base URI ends in /api/v1/.",
                 e.StatusCode, e.Code, e.ServerMessage);
 
         private static ApiErrorKind KindOf(int status, string? code)

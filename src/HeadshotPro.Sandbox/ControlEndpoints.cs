@@ -122,20 +122,9 @@ internal sealed class ControlEndpoints
         if (!TryInt(root, "rateWindowSeconds", out var window) || window < 1) return Bad("rateWindowSeconds must be a whole number >= 1");
         if (!TryInt(root, "faultSeed", out var seed)) return Bad("faultSeed must be a whole number");
         if (!TryInt(root, "inviteLimit", out var inviteLimit) || inviteLimit < 0) return Bad("inviteLimit must be a whole number >= 0, or null for no limit");
-        double? faultRate = null;
-        if (root.TryGetProperty("faultRate", out var fr))
-        {
-            if (fr.ValueKind != JsonValueKind.Number || fr.GetDouble() is < 0 or > 1) return Bad("faultRate must be a number from 0 to 1");
-            faultRate = fr.GetDouble();
-        }
-        List<string>? nextFaults = null;
-        if (root.TryGetProperty("nextFaults", out var nf))
-        {
-            if (nf.ValueKind != JsonValueKind.Array) return Bad("nextFaults must be an array of fault kinds");
-            nextFaults = nf.EnumerateArray().Select(f => f.ValueKind == JsonValueKind.String ? f.GetString()! : "").ToList();
-            var unknown = nextFaults.FirstOrDefault(f => !FaultKind.All.Contains(f));
-            if (unknown is not null) return Bad($"unknown fault kind '{unknown}'; known: {string.Join(", ", FaultKind.All)}");
-        }
+        if (!TryRate(root, "faultRate", out var faultRate)) return Bad("faultRate must be a number from 0 to 1");
+        if (!TryKinds(root, "nextFaults", FaultKind.All, out var nextFaults, out var unknownFault))
+            return Bad(unknownFault is null ? "nextFaults must be an array of fault kinds" : $"unknown fault kind '{unknownFault}'; known: {string.Join(", ", FaultKind.All)}");
 
         if (!TryInt(root, "clockSkewSeconds", out var skew) || skew is < -86_400 or > 86_400) return Bad("clockSkewSeconds must be a whole number from -86400 to 86400");
         bool? cancelOnDisconnect = null;
@@ -151,20 +140,9 @@ internal sealed class ControlEndpoints
         if (!TryInt(root, "lifecycleSeconds", out var lifecycle) || lifecycle is < 0 or > 86_400) return Bad("lifecycleSeconds must be a whole number from 0 (off) to 86400");
         if (!TryInt(root, "photoLinkSeconds", out var linkSeconds) || linkSeconds is < 0 or > 31_536_000) return Bad("photoLinkSeconds must be a whole number from 0 to 31536000");
         if (!TryInt(root, "photoLatencyMs", out var photoLatency) || photoLatency < 0) return Bad("photoLatencyMs must be a whole number >= 0");
-        double? photoFaultRate = null;
-        if (root.TryGetProperty("photoFaultRate", out var pfr))
-        {
-            if (pfr.ValueKind != JsonValueKind.Number || pfr.GetDouble() is < 0 or > 1) return Bad("photoFaultRate must be a number from 0 to 1");
-            photoFaultRate = pfr.GetDouble();
-        }
-        List<string>? photoFaults = null;
-        if (root.TryGetProperty("photoFaults", out var pf))
-        {
-            if (pf.ValueKind != JsonValueKind.Array) return Bad("photoFaults must be an array of photo fault kinds");
-            photoFaults = pf.EnumerateArray().Select(f => f.ValueKind == JsonValueKind.String ? f.GetString()! : "").ToList();
-            var unknown = photoFaults.FirstOrDefault(f => !PhotoFaultKind.All.Contains(f));
-            if (unknown is not null) return Bad($"unknown photo fault kind '{unknown}'; known: {string.Join(", ", PhotoFaultKind.All)}");
-        }
+        if (!TryRate(root, "photoFaultRate", out var photoFaultRate)) return Bad("photoFaultRate must be a number from 0 to 1");
+        if (!TryKinds(root, "photoFaults", PhotoFaultKind.All, out var photoFaults, out var unknownPhotoFault))
+            return Bad(unknownPhotoFault is null ? "photoFaults must be an array of photo fault kinds" : $"unknown photo fault kind '{unknownPhotoFault}'; known: {string.Join(", ", PhotoFaultKind.All)}");
 
         var creditsMethods = Json.String(root, "creditsMethods");
         if (root.TryGetProperty("creditsMethods", out _) && creditsMethods is not ("GET" or "POST" or "GET, POST"))
@@ -240,6 +218,28 @@ internal sealed class ControlEndpoints
     }
 
     private static (int, object) Bad(string message) => (400, Json.Error(message + ".", "INVALID_REQUEST"));
+
+    /// <summary>False when the property is there but not a number from 0 to 1; value null when absent.</summary>
+    private static bool TryRate(JsonElement root, string name, out double? value)
+    {
+        value = null;
+        if (!root.TryGetProperty(name, out var p)) return true;
+        if (p.ValueKind != JsonValueKind.Number || p.GetDouble() is < 0 or > 1) return false;
+        value = p.GetDouble();
+        return true;
+    }
+
+    /// <summary>False when the property is there but not an array of known kinds (<paramref name="unknown"/> names the first stranger); null when absent.</summary>
+    private static bool TryKinds(JsonElement root, string name, string[] known, out List<string>? kinds, out string? unknown)
+    {
+        kinds = null;
+        unknown = null;
+        if (!root.TryGetProperty(name, out var p)) return true;
+        if (p.ValueKind != JsonValueKind.Array) return false;
+        kinds = p.EnumerateArray().Select(f => f.ValueKind == JsonValueKind.String ? f.GetString()! : "").ToList();
+        unknown = kinds.FirstOrDefault(f => !known.Contains(f));
+        return unknown is null;
+    }
 
     /// <summary>False when the property is there but not a whole number; value null when absent or JSON null.</summary>
     private static bool TryInt(JsonElement root, string name, out int? value)

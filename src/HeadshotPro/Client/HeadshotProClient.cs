@@ -93,11 +93,6 @@ namespace HeadshotPro.Client
         public Task<Invite?> FindLiveInviteAsync(string email, CancellationToken cancellationToken, RequestOptions? options = null) =>
             Invites.FindLiveAsync(email, cancellationToken, options);
 
-        /// <inheritdoc cref="InvitesClient.IsLive"/>
-        public static bool IsLive(string? status) => InvitesClient.IsLive(status);
-
-        /// <inheritdoc cref="InvitesClient.IsUsed"/>
-        public static bool IsUsed(string? status) => InvitesClient.IsUsed(status);
 
         public void Dispose()
         {

@@ -60,7 +60,7 @@ namespace HeadshotPro.Commands
                 Submit(id, async (options, ct) =>
                 {
                     var invite = await client.GetInviteAsync(id, ct, options).ConfigureAwait(false);
-                    if (!HeadshotProClient.IsUsed(invite.Status)) return invite;
+                    if (!InviteStatus.IsUsed(invite.Status)) return invite;
                     // Once used, the API gives the person's active address; the invited one, and the rest, are in the list.
                     var found = (await listed.GetAsync(options, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Id == id);
                     if (found == null) return invite;

@@ -213,7 +213,7 @@ namespace HeadshotPro.Commands
             }
             var teams = all.Any(i => i.TeamId != null) ? Session.Teams ?? ReadOrganization()?.Teams : null;
             _existing = new Dictionary<string, Invite>(StringComparer.OrdinalIgnoreCase);
-            foreach (var invite in all.Where(i => HeadshotProClient.IsLive(i.Status)))
+            foreach (var invite in all.Where(i => InviteStatus.IsLive(i.Status)))
             {
                 invite.TeamName = teams?.FirstOrDefault(t => t.Id == invite.TeamId)?.Name;
                 _existing[invite.Email] = invite;

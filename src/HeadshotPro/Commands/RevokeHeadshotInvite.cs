@@ -85,7 +85,7 @@ namespace HeadshotPro.Commands
             {
                 var invite = (await invites.GetAsync(options, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Id == id);
                 if (invite == null) return Missing(id, $"No invite has the id '{id}'.");
-                if (!HeadshotProClient.IsLive(invite.Status)) return Missing(id, $"The invite {id} of {invite.Email} is already {invite.Status}.");
+                if (!InviteStatus.IsLive(invite.Status)) return Missing(id, $"The invite {id} of {invite.Email} is already {invite.Status}.");
                 return await RevokedAsync(client, invite.Email, invite, options, ct, skipMissing, passThru).ConfigureAwait(false);
             });
         }

@@ -86,7 +86,7 @@ namespace HeadshotPro.Client.Api
                 {
                     var all = await ListAsync(cancellationToken, lookup).ConfigureAwait(false);
                     var mine = all.Where(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase)).ToList();
-                    return (mine.LastOrDefault(), mine.LastOrDefault(i => IsLive(i.Status)));
+                    return (mine.LastOrDefault(), mine.LastOrDefault(i => InviteStatus.IsLive(i.Status)));
                 }
                 catch (HeadshotProApiException e) when (e.Kind != ApiErrorKind.Unauthorized)
                 {
@@ -147,12 +147,9 @@ namespace HeadshotPro.Client.Api
         public async Task<Invite?> FindLiveAsync(string email, CancellationToken cancellationToken, RequestOptions? options = null)
         {
             var all = await ListAsync(cancellationToken, options).ConfigureAwait(false);
-            return all.LastOrDefault(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase) && IsLive(i.Status));
+            return all.LastOrDefault(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase) && InviteStatus.IsLive(i.Status));
         }
 
-        public static bool IsLive(string? status) => InviteStatus.IsLive(status);
-
-        public static bool IsUsed(string? status) => InviteStatus.IsUsed(status);
 
         private static Invite Listed(JObject item)
         {

@@ -1,10 +1,7 @@
 using System;
-using System.Collections.Generic;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace HeadshotPro.Client.Transport
 {
@@ -15,12 +12,11 @@ namespace HeadshotPro.Client.Transport
     /// downloader follows a few itself, never from https to http). Responses are read as sent (no automatic
     /// decompression), so a body can be checked against its Content-Length. No rate-limit pacer: the CDN has none.
     /// </summary>
-    internal sealed class PhotoHostConnection
+    internal sealed class PhotoHostConnection : IDisposable
     {
-        private static readonly Dictionary<string, PhotoHostConnection> Registry = new Dictionary<string, PhotoHostConnection>(StringComparer.Ordinal);
+        private static readonly SharedRegistry<PhotoHostConnection> Registry = new SharedRegistry<PhotoHostConnection>();
 
         private readonly string _registryKey;
-        private int _users;
 
         private PhotoHostConnection(string registryKey, ClientSettings settings)
         {
@@ -41,39 +37,17 @@ namespace HeadshotPro.Client.Transport
         public HttpClient Http { get; }
 
         /// <summary>How many photo-host connections are in use (for tests: a closed runspace leaves nothing behind).</summary>
-        internal static int Count
-        {
-            get { lock (Registry) return Registry.Count; }
-        }
+        internal static int Count => Registry.Count;
 
+        /// <summary>Keyed by the proxy settings only: the API key and base are no part of a photo-host connection.</summary>
         public static PhotoHostConnection Acquire(ClientSettings settings)
         {
-            var key = RegistryKey(settings);
-            lock (Registry)
-            {
-                if (!Registry.TryGetValue(key, out var shared)) Registry[key] = shared = new PhotoHostConnection(key, settings);
-                shared._users++;
-                return shared;
-            }
+            var key = SharedRegistry<PhotoHostConnection>.Digest(settings);
+            return Registry.Acquire(key, () => new PhotoHostConnection(key, settings));
         }
 
-        public void Release()
-        {
-            lock (Registry)
-            {
-                if (--_users > 0) return;
-                Registry.Remove(_registryKey);
-            }
-            Http.Dispose();
-        }
+        public void Release() => Registry.Release(_registryKey);
 
-        /// <summary>A digest of the proxy settings only: the API key and base are no part of a photo-host connection.</summary>
-        private static string RegistryKey(ClientSettings settings)
-        {
-            var credential = settings.ProxyCredential?.GetCredential(settings.Proxy ?? settings.BaseUri, "Basic");
-            var text = string.Join("\n", settings.Proxy?.AbsoluteUri ?? "", settings.ProxyUseDefaultCredentials ? "default-credentials" : "",
-                credential?.Domain ?? "", credential?.UserName ?? "", credential?.Password ?? "");
-            using (var sha = SHA256.Create()) return Convert.ToBase64String(sha.ComputeHash(Encoding.UTF8.GetBytes(text)));
-        }
+        void IDisposable.Dispose() => Http.Dispose();
     }
 }

@@ -1,11 +1,8 @@
 using System;
-using System.Collections.Generic;
 using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Security.Authentication;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace HeadshotPro.Client.Transport
 {
@@ -15,12 +12,11 @@ namespace HeadshotPro.Client.Transport
     /// budget. Counted by its users and disposed when the last one lets go. The registry is the module's only mutable
     /// static state.
     /// </summary>
-    internal sealed class SharedConnection
+    internal sealed class SharedConnection : IDisposable
     {
-        private static readonly Dictionary<string, SharedConnection> Registry = new Dictionary<string, SharedConnection>(StringComparer.Ordinal);
+        private static readonly SharedRegistry<SharedConnection> Registry = new SharedRegistry<SharedConnection>();
 
         private readonly string _registryKey;
-        private int _users;
 
         private SharedConnection(string registryKey, ClientSettings settings)
         {
@@ -43,40 +39,17 @@ namespace HeadshotPro.Client.Transport
         public volatile bool KeyRejected;
 
         /// <summary>How many sessions use connections right now (for tests: a closed runspace leaves nothing behind).</summary>
-        internal static int Count
-        {
-            get { lock (Registry) return Registry.Count; }
-        }
+        internal static int Count => Registry.Count;
 
         public static SharedConnection Acquire(ClientSettings settings)
         {
-            var key = RegistryKey(settings);
-            lock (Registry)
-            {
-                if (!Registry.TryGetValue(key, out var shared)) Registry[key] = shared = new SharedConnection(key, settings);
-                shared._users++;
-                return shared;
-            }
+            var key = SharedRegistry<SharedConnection>.Digest(settings, settings.BaseUri.AbsoluteUri, settings.ApiKey);
+            return Registry.Acquire(key, () => new SharedConnection(key, settings));
         }
 
-        public void Release()
-        {
-            lock (Registry)
-            {
-                if (--_users > 0) return;
-                Registry.Remove(_registryKey);
-            }
-            Http.Dispose();
-        }
+        public void Release() => Registry.Release(_registryKey);
 
-        /// <summary>A digest of what the connection is made of, so the registry never holds the key itself.</summary>
-        private static string RegistryKey(ClientSettings settings)
-        {
-            var credential = settings.ProxyCredential?.GetCredential(settings.Proxy ?? settings.BaseUri, "Basic");
-            var text = string.Join("\n", settings.BaseUri.AbsoluteUri, settings.ApiKey, settings.Proxy?.AbsoluteUri ?? "",
-                settings.ProxyUseDefaultCredentials ? "default-credentials" : "", credential?.Domain ?? "", credential?.UserName ?? "", credential?.Password ?? "");
-            using (var sha = SHA256.Create()) return Convert.ToBase64String(sha.ComputeHash(Encoding.UTF8.GetBytes(text)));
-        }
+        void IDisposable.Dispose() => Http.Dispose();
 
         /// <summary>
         /// The handler, with every setting on it rather than on the process: redirects off, as many connections as

@@ -78,7 +78,8 @@ internal sealed class ControlEndpoints
         if (!TryInt(root, "photos", out var photos) || photos is < 1 or > 1000) return Bad("photos must be a whole number from 1 to 1000");
         var modelStatus = Json.String(root, "modelStatus");
         if (root.TryGetProperty("modelStatus", out var msp) && msp.ValueKind != JsonValueKind.Null && modelStatus is null) return Bad("modelStatus must be a string");
-        var (outcome, invite, message) = _state.Advance(email, new SandboxState.AdvanceRequest(to, favorite, photos, modelStatus, Json.String(root, "activeEmail")));
+        if (!TryInt(root, "favoritePhoto", out var favoritePhoto)) return Bad("favoritePhoto must be a whole number");
+        var (outcome, invite, message) = _state.Advance(email, new SandboxState.AdvanceRequest(to, favorite, photos, modelStatus, Json.String(root, "activeEmail"), favoritePhoto));
         return outcome switch
         {
             AdvanceOutcome.Moved => (200, new { success = true, invite }),

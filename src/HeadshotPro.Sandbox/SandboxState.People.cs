@@ -194,7 +194,7 @@ public sealed partial class SandboxState
     /// Puts an invite at <paramref name="stage"/>, creating what the stage implies: the member and the model once signed up,
     /// the photos once completed. <paramref name="modelStatus"/> overrides the model's status the stage implies.
     /// </summary>
-    private void SetStageLocked(SandboxInvite invite, string stage, string? modelStatus, bool? favorite, int? photos)
+    private void SetStageLocked(SandboxInvite invite, string stage, string? modelStatus, bool? favorite, int? photos, int? favoritePhoto = null)
     {
         var wasLive = invite.Valid;
         if (invite.Stage == Stage.Pending) _pending--;
@@ -242,7 +242,7 @@ public sealed partial class SandboxState
         if (favorite is { } love && model.Photos.Count > 0)
         {
             foreach (var p in model.Photos.Where(p => p.LikedStatus == "loved")) p.LikedStatus = "none";
-            if (love) model.Photos[FavoriteIndex(invite.Email, model.Photos.Count)].LikedStatus = "loved";
+            if (love) model.Photos[favoritePhoto is int n ? n - 1 : FavoriteIndex(invite.Email, model.Photos.Count)].LikedStatus = "loved";
         }
 
         // The model's webhooks, in the order things happened.
@@ -259,7 +259,8 @@ public sealed partial class SandboxState
     private static int FavoriteIndex(string email, int count) =>
         (int)(BitConverter.ToUInt32(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(email.ToLowerInvariant()))) % (uint)count);
 
-    public sealed record AdvanceRequest(string To, bool? Favorite, int? Photos, string? ModelStatus, string? ActiveEmail);
+    /// <param name="FavoritePhoto">Which photo (1..the model's photos) becomes the favorite, instead of the one chosen from the address.</param>
+    public sealed record AdvanceRequest(string To, bool? Favorite, int? Photos, string? ModelStatus, string? ActiveEmail, int? FavoritePhoto = null);
 
     /// <summary>The control's move: forward only (a failed model may restart), creating what each stage passed implies.</summary>
     public (AdvanceOutcome Outcome, InviteView? Invite, string? Message) Advance(string email, AdvanceRequest request)
@@ -278,8 +279,11 @@ public sealed partial class SandboxState
             };
             if (backwards)
                 return (AdvanceOutcome.Backwards, null, $"{email} is already {invite.Stage}; people only move forward (a model fails before it completes).");
-            if (request.Favorite == true && target != Stage.Completed)
+            if ((request.Favorite == true || request.FavoritePhoto != null) && target != Stage.Completed)
                 return (AdvanceOutcome.Invalid, null, "favorite needs \"to\": \"completed\".");
+            var photoCount = invite.Model?.Photos.Count is > 0 and var made ? made : request.Photos ?? DefaultPhotoCount;
+            if (request.FavoritePhoto is int chosen && (chosen < 1 || chosen > photoCount || request.Favorite == false))
+                return (AdvanceOutcome.Invalid, null, $"favoritePhoto must be a photo's number from 1 to {photoCount}, with favorite true or left out.");
             if (request.ModelStatus is { } ms && !AllowedModelStatus(request.To).Contains(ms))
                 return (AdvanceOutcome.Invalid, null, $"modelStatus for {request.To} must be one of: {string.Join(", ", AllowedModelStatus(request.To))}.");
             if (request.ActiveEmail is not null) invite.ActiveEmail = request.ActiveEmail;
@@ -288,7 +292,7 @@ public sealed partial class SandboxState
             for (var rank = Math.Max(Stage.Rank(invite.Stage), 0) + 1; target != Stage.Deleted && rank < Stage.Rank(target); rank++)
                 SetStageLocked(invite, new[] { Stage.Pending, Stage.Accepted, Stage.Uploading, Stage.Generating, Stage.Completed }[rank], null, null, null);
             var modelStatus = request.ModelStatus ?? (request.To == Stage.Failed ? ModelStatus.Failed : null);
-            SetStageLocked(invite, target, modelStatus, target == Stage.Completed ? request.Favorite : null, request.Photos);
+            SetStageLocked(invite, target, modelStatus, target == Stage.Completed ? request.Favorite ?? (request.FavoritePhoto != null ? true : null) : null, request.Photos, request.FavoritePhoto);
             WakeLifecycle();
             return (AdvanceOutcome.Moved, InviteView.Of(invite), null);
         }

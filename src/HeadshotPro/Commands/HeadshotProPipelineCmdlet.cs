@@ -199,6 +199,31 @@ namespace HeadshotPro.Commands
             return address;
         }
 
+        /// <summary>
+        /// The team or person one input names (<see cref="PersonInput"/>), or null after writing why it names no one, or
+        /// that this command already took it (each is taken once per run).
+        /// </summary>
+        private protected PersonInput? AcceptPerson(object? input, string sentOnce)
+        {
+            var person = PersonInput.Read(input, out var invalid, out var warning);
+            if (person == null)
+            {
+                CountLocal(false);
+                WriteError(invalid!);
+                return null;
+            }
+            if (!_addresses.Add(person.Key))
+            {
+                CountLocal(false);
+                var message = $"{person.Label} appears more than once in the input; {sentOnce}.";
+                WriteError(ErrorRecords.Make(new ArgumentException(message), "DuplicateInput", ErrorCategory.InvalidArgument, input, message,
+                    "Nothing to do; remove the repeat from the input to silence this error."));
+                return null;
+            }
+            if (warning != null) WriteWarning(warning);
+            return person;
+        }
+
         /// <summary>A result that needs no request (an existing invite, a local error) counts in progress too.</summary>
         protected void CountLocal(bool succeeded)
         {

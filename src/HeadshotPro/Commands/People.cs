@@ -192,8 +192,7 @@ namespace HeadshotPro.Commands
             if (member != null) return member;
             var who = person.Address ?? person.Label;
             var why = invite == null ? $"{who} is not a member of the organization: they have no invite that was accepted."
-                : !InviteStatus.IsUsed(invite.Status) || !InviteStatus.IsLive(invite.Status) ? $"{who} is not a member: their invite is {invite.Status}{(invite.Status == InviteStatus.Pending ? " (not accepted yet)" : "")}."
-                : $"{who} is not a member now (their invite is {invite.Status}).";
+                : $"{who} is not a member: their invite is {invite.Status ?? "not used"}{(invite.Status == InviteStatus.Pending ? " (not accepted yet)" : "")}.";
             throw new HeadshotProApiException(ApiErrorKind.NotFound, why, null, "NOT_FOUND").About("Member");
         }
 

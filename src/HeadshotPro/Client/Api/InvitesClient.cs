@@ -9,7 +9,7 @@ using Newtonsoft.Json.Linq;
 
 namespace HeadshotPro.Client.Api
 {
-    /// <summary>Invites (API v1, and v2's list and look-up): paths and JSON onto <see cref="Invite"/>, and what a retried request means for an invite.</summary>
+    /// <summary>Invites (API v1, and v2's list): paths and JSON onto <see cref="Invite"/>, and what a retried request means for an invite.</summary>
     public sealed class InvitesClient : ApiClient
     {
         /// <summary>Slack for the server's rounding when deciding whether an invite was made after a request was sent.</summary>

@@ -63,8 +63,9 @@ BeforeAll {
         $held.PhotoId | Should -Be (Get-Favorite $Sam) -Because "$Where holds $Sam's favorite"
     }
 
-    # Runs a recipe as an admin would, in its own folder; answers its error records.
+    # Runs a recipe as an admin would — in its own folder, with PowerShell's default error action — and answers its error records.
     function Invoke-Recipe([string] $Code, [string] $Folder) {
+        $ErrorActionPreference = 'Continue'
         $null = New-Item -ItemType Directory $Folder -Force
         Push-Location $Folder
         try {

@@ -17,20 +17,30 @@ Wiring (once):
 HeadshotPro then posts every model event to the Automation webhook, which starts this runbook with $WebhookData.
 Anyone who learns the URL can start it too: ConvertFrom-HeadshotWebhook refuses anything HeadshotPro did not sign
 now, and, with -SeenEventStore on a path every job sees (a Hybrid Runbook Worker's disk or a file share), a captured
-delivery posted again. Other events end the job quietly; setting the same photo twice does no harm, so a repeated
-event is safe.
+delivery posted again. Other events end the job quietly.
+
+The event names a model, not a person; the model names the person by the address they were invited at — the one
+Entra ID knows as their mail, even when they signed up with another — and the user is found by it and set by id.
+With -PhotoFolder on a path every job sees, the folder keeps the photo each person has: an unchanged favorite (a
+repeated event) is not sent again, and one that could not be set is removed, so the next event — or the daily
+runbook's photo step on the same folder — tries again. Without it, each event's photo is sent.
 
 .PARAMETER WebhookData
 Passed by Azure Automation when a webhook starts the runbook.
 
 .PARAMETER SeenEventStore
 Optional: a file that every job of this runbook sees, for replay protection (see ConvertFrom-HeadshotWebhook).
+
+.PARAMETER PhotoFolder
+Optional: a folder every job of this runbook sees, holding the photo each person has (see the description).
 #>
 param(
     [Parameter(Mandatory = $false)]
     [object] $WebhookData,
 
-    [string] $SeenEventStore
+    [string] $SeenEventStore,
+
+    [string] $PhotoFolder
 )
 
 $ErrorActionPreference = 'Stop'
@@ -44,19 +54,31 @@ if ($hookEvent.Event -ne 'model.favorite_selected') {
     return
 }
 
-# 2. Whose model it is, and their favorite headshot (an event carries no address).
+# 2. Whose model it is (an event carries no address: the model's Email is the invited one), and their favorite headshot.
 Connect-HeadshotPro -Credential (Get-AutomationPSCredential -Name 'HeadshotPro')
 $model = $hookEvent | Get-HeadshotModel
-$folder = Join-Path ([System.IO.Path]::GetTempPath()) "headshotpro-$($hookEvent.EventId)"
-$null = New-Item -ItemType Directory -Path $folder -Force
-$saved = $model | Get-HeadshotPhoto -Favorite | Save-HeadshotPhoto -Path $folder
-
-# 3. Set it as the person's Microsoft 365 profile photo, as the Automation account's managed identity.
-Connect-MgGraph -Identity -NoWelcome
+$folder = if ($PhotoFolder) { $PhotoFolder } else { Join-Path ([System.IO.Path]::GetTempPath()) "headshotpro-$($hookEvent.EventId)" }
 try {
-    Set-MgUserPhotoContent -UserId $saved.Email -InFile $saved.Path
-    Write-Output "Profile photo of $($saved.Email) set from their favorite HeadshotPro headshot ($($hookEvent.EventId))."
+    $saved = $model | Get-HeadshotPhoto -Favorite | Save-HeadshotPhoto -Path $folder
+    if ($saved.Skipped) {
+        Write-Output "The profile photo of $($saved.Email) is this favorite already ($($saved.PhotoId)): nothing to do."
+        return
+    }
+
+    # 3. Set it as the person's Microsoft 365 profile photo, as the Automation account's managed identity: the user found
+    #    by mail (an OData literal doubles a quote), set by id.
+    Connect-MgGraph -Identity -NoWelcome
+    try {
+        $user = Get-MgUser -Filter "mail eq '$($saved.Email -replace "'", "''")'" -Property Id -ErrorAction Stop | Select-Object -First 1
+        if (-not $user) { throw "no Entra ID user has the mail $($saved.Email)" }
+        Set-MgUserPhotoContent -UserId $user.Id -InFile $saved.Path -ErrorAction Stop
+    }
+    catch {
+        Remove-Item -LiteralPath $saved.Path
+        throw "Profile photo of $($saved.Email) not set: $_ (the next run tries again)."
+    }
+    Write-Output "Profile photo of $($saved.Email) set from their favorite HeadshotPro headshot $($saved.PhotoId) ($($hookEvent.EventId))."
 }
 finally {
-    Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue
+    if (-not $PhotoFolder) { Remove-Item -LiteralPath $folder -Recurse -Force -ErrorAction SilentlyContinue }
 }

@@ -5,8 +5,9 @@ $root = Resolve-Path "$PSScriptRoot/../.."
 Import-Module "$root/out/HeadshotPro" -Force
 Import-Module "$root/src/HeadshotPro.Sandbox/SandboxProcess.psm1" -Force
 
-# A little latency, as over the internet, so the progress bar has something to show; photos of 200 KB.
-$sandbox = Start-HeadshotSandbox -Arguments '--credits', '25', '--latency-ms', '150', '--photo-bytes', '200000'
+# A little latency, as over the internet, so the progress bar has something to show; photos of 200 KB; and, as in real
+# life, some people sign up with a personal address instead of the one they were invited at (here ann.lee and bob.meyer).
+$sandbox = Start-HeadshotSandbox -Arguments '--credits', '25', '--latency-ms', '150', '--photo-bytes', '200000', '--personal-address-share', '0.3'
 $headshots = Join-Path $root 'out/demo-headshots'
 try {
     Write-Host "Sandbox listening on $($sandbox.BaseUri)" -ForegroundColor Cyan
@@ -50,7 +51,9 @@ try {
         $stages = ($members | Group-Object Status | Sort-Object Name | ForEach-Object { "$($_.Count) $($_.Name)" }) -join ', '
         Write-Host ("  {0:HH:mm:ss}  {1} members: {2}" -f (Get-Date), $members.Count, $(if ($stages) { $stages } else { 'none yet' }))
     } until (($members.Count -ge 4 -and -not ($members | Where-Object Status -ne 'finished')) -or [DateTime]::UtcNow -gt $deadline)
-    Get-HeadshotMember | Format-Table | Out-Host
+    Write-Host 'Every member by the address they were invited at; some signed up with another (SignUpEmail):' -ForegroundColor Cyan
+    Get-HeadshotMember | Format-Table Email, SignUpEmail, Status | Out-Host
+    Get-HeadshotInvite | Format-Table Email, SignUpEmail, Status | Out-Host
 
     Write-Host "Saving everyone's favorite headshot into $headshots (again: files already there are skipped):" -ForegroundColor Cyan
     if (Test-Path $headshots) { Remove-Item $headshots -Recurse -Force }
@@ -59,6 +62,19 @@ try {
 
     Write-Host 'The files:' -ForegroundColor Cyan
     Get-ChildItem $headshots | Format-Table Name, Length, LastWriteTime | Out-Host
+
+    # The directory step: each saved favorite goes to the directory user found by the address they were invited at — the
+    # one the directory (here the new hires' CSV) knows — also for those who signed up with a personal address.
+    Write-Host 'The directory photo step, by the invited address:' -ForegroundColor Cyan
+    $directory = @{}
+    Import-Csv "$PSScriptRoot/new-hires.csv" | ForEach-Object { $directory[$_.Email] = "$($_.FirstName) $($_.LastName)" }
+    Get-HeadshotPhoto | Save-HeadshotPhoto -Path $headshots | ForEach-Object {
+        [pscustomobject]@{
+            DirectoryUser = if ($directory.ContainsKey($_.Email)) { $directory[$_.Email] } else { '(not found)' }
+            Email         = $_.Email
+            SignedUpAs    = $_.SignUpEmail
+        }
+    } | Format-Table | Out-Host
 }
 finally {
     Disconnect-HeadshotPro

@@ -78,7 +78,8 @@ internal sealed class ControlEndpoints
         if (!TryInt(root, "photos", out var photos) || photos is < 1 or > 1000) return Bad("photos must be a whole number from 1 to 1000");
         var modelStatus = Json.String(root, "modelStatus");
         if (root.TryGetProperty("modelStatus", out var msp) && msp.ValueKind != JsonValueKind.Null && modelStatus is null) return Bad("modelStatus must be a string");
-        var (outcome, invite, message) = _state.Advance(email, new SandboxState.AdvanceRequest(to, favorite, photos, modelStatus, Json.String(root, "activeEmail")));
+        if (!TryInt(root, "favoritePhoto", out var favoritePhoto)) return Bad("favoritePhoto must be a whole number");
+        var (outcome, invite, message) = _state.Advance(email, new SandboxState.AdvanceRequest(to, favorite, photos, modelStatus, Json.String(root, "activeEmail"), favoritePhoto));
         return outcome switch
         {
             AdvanceOutcome.Moved => (200, new { success = true, invite }),
@@ -113,7 +114,7 @@ internal sealed class ControlEndpoints
 
         var known = new[] { "latencyMs", "rateLimit", "rateWindowSeconds", "faultRate", "faultSeed", "inviteLimit", "nextFaults", "creditsMethods",
             "clockSkewSeconds", "cancelOnDisconnect", "resetHeaderFormat", "lifecycleSeconds", "photoLinkSeconds", "photoFaults", "photoFaultRate",
-            "photoLatencyMs", "webhookUrl", "webhookSecret", "webhookRetrySchedule" };
+            "photoLatencyMs", "webhookUrl", "webhookSecret", "webhookRetrySchedule", "listOrder", "personalAddressShare" };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) return (400, Json.Error($"Unknown setting '{p.Name}'. Known: {string.Join(", ", known)}.", "INVALID_REQUEST"));
 
@@ -144,6 +145,11 @@ internal sealed class ControlEndpoints
         if (!TryKinds(root, "photoFaults", PhotoFaultKind.All, out var photoFaults, out var unknownPhotoFault))
             return Bad(unknownPhotoFault is null ? "photoFaults must be an array of photo fault kinds" : $"unknown photo fault kind '{unknownPhotoFault}'; known: {string.Join(", ", PhotoFaultKind.All)}");
 
+        var listOrder = Json.String(root, "listOrder");
+        if (root.TryGetProperty("listOrder", out _) && !ListOrder.All.Contains(listOrder))
+            return Bad($"listOrder must be one of: {string.Join(", ", ListOrder.All)}");
+        if (!TryRate(root, "personalAddressShare", out var personalShare)) return Bad("personalAddressShare must be a number from 0 to 1");
+
         var creditsMethods = Json.String(root, "creditsMethods");
         if (root.TryGetProperty("creditsMethods", out _) && creditsMethods is not ("GET" or "POST" or "GET, POST"))
             return Bad("creditsMethods must be \"GET\", \"POST\" or \"GET, POST\"");
@@ -168,7 +174,8 @@ internal sealed class ControlEndpoints
 
         _state.Apply(new SandboxState.SettingsChange(latency, rateLimit, window, faultRate, seed,
             root.TryGetProperty("inviteLimit", out _), inviteLimit, nextFaults, creditsMethods, skew, cancelOnDisconnect, resetFormat,
-            lifecycle, linkSeconds, photoFaults, photoFaultRate, photoLatency, setWebhookUrl, webhookUrl, webhookSecret, webhookSchedule));
+            lifecycle, linkSeconds, photoFaults, photoFaultRate, photoLatency, setWebhookUrl, webhookUrl, webhookSecret, webhookSchedule,
+            listOrder, personalShare));
         return (200, _state.Snapshot());
     }
 

@@ -43,6 +43,10 @@ public sealed record SandboxOptions
     /// value): the contract's 0, 5 min, 15 min, 1 h.
     /// </summary>
     public string WebhookRetrySchedule { get; init; } = "0,300,900,3600";
+    /// <summary>The share (0..1) of people who sign up with a personal address instead of the one invited; see <see cref="People.PersonalAddress"/>.</summary>
+    public double PersonalAddressShare { get; init; }
+    /// <summary>The order of every list the API answers; one of <see cref="ListOrder.All"/>.</summary>
+    public string ListOrder { get; init; } = Sandbox.ListOrder.OldestFirst;
 
     public const string Usage =
         "usage: HeadshotPro.Sandbox [--urls URL] [--api-key KEY] [--credits N] [--latency-ms N] " +
@@ -50,7 +54,8 @@ public sealed record SandboxOptions
         "[--clock-skew-seconds -86400..86400] [--cancel-on-disconnect] " +
         "[--reset-header-format iso|unix-seconds|unix-ms|delta-seconds|huge|infinity|garbage|negative|multiple] " +
         "[--lifecycle-seconds N] [--photo-bytes N] [--photo-base-url URL] [--photo-link-seconds N] " +
-        "[--webhook-url URL] [--webhook-secret 64HEX] [--webhook-retry-schedule S,S,...]";
+        "[--webhook-url URL] [--webhook-secret 64HEX] [--webhook-retry-schedule S,S,...] " +
+        "[--personal-address-share 0..1] [--list-order oldest-first|newest-first]";
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a one-line message when it is wrong.</summary>
     public static SandboxOptions Parse(IReadOnlyList<string> args)
@@ -93,6 +98,8 @@ public sealed record SandboxOptions
                 "--webhook-url" => options with { WebhookUrl = WebhookRules.Url(name, Value()) },
                 "--webhook-secret" => options with { WebhookSecret = WebhookRules.Secret(name, Value()) },
                 "--webhook-retry-schedule" => options with { WebhookRetrySchedule = WebhookRules.Text(WebhookRules.Schedule(name, Value())) },
+                "--personal-address-share" => options with { PersonalAddressShare = Rate(name, Value()) },
+                "--list-order" => options with { ListOrder = OneOf(name, Value(), Sandbox.ListOrder.All) },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'. {Usage}"),
             };
         }

@@ -95,6 +95,21 @@ public sealed class SandboxPhoto
     public string LikedStatus { get; set; } = "none";
 }
 
+/// <summary>People who sign up with another address than the one invited, as some do (a personal address).</summary>
+public static class People
+{
+    /// <summary>Whether the person invited at <paramref name="invited"/> is among the <paramref name="share"/> (0..1) who sign up elsewhere: decided by the address, so the same every run.</summary>
+    public static bool SignsUpElsewhere(string invited, double share) =>
+        share >= 1 || share > 0 && BitConverter.ToUInt32(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("sign-up:" + invited.ToLowerInvariant()))) < share * uint.MaxValue;
+
+    /// <summary>"ann.lee@contoso.example" → "ann.lee@contoso.personal.example": the personal address such a person signs up with.</summary>
+    public static string PersonalAddress(string invited)
+    {
+        var at = invited.LastIndexOf('@');
+        return invited[..at] + "@" + invited[(at + 1)..].Split('.')[0].ToLowerInvariant() + ".personal.example";
+    }
+}
+
 public sealed record MemberView(string Id, string Email, string Name, string Status, string? TeamId, string? TeamName, string? ModelId,
     string? ModelStatus, string JoinedAt);
 
@@ -135,6 +150,8 @@ public sealed partial class SandboxState
     public int PhotoLinkSeconds { get; private set; }
     public int PhotoLatencyMs { get; private set; }
     public double PhotoFaultRate { get; private set; }
+    /// <summary>The share of people who sign up with a personal address (<see cref="People.PersonalAddress"/>) instead of the one invited.</summary>
+    public double PersonalAddressShare { get; private set; }
     public int PhotoBytes => _startup.PhotoBytes;
 
     private void ResetPeopleLocked()
@@ -151,6 +168,7 @@ public sealed partial class SandboxState
         PhotoLinkSeconds = _startup.PhotoLinkSeconds;
         PhotoLatencyMs = 0;
         PhotoFaultRate = 0;
+        PersonalAddressShare = _startup.PersonalAddressShare;
         _lifecycleSince = DateTime.UtcNow;
     }
 
@@ -165,6 +183,7 @@ public sealed partial class SandboxState
         if (change.PhotoLatencyMs is { } latency) PhotoLatencyMs = latency;
         if (change.PhotoFaultRate is { } rate) PhotoFaultRate = rate;
         if (change.PhotoFaults is { } faults) foreach (var f in faults) _scriptedPhotoFaults.Enqueue(f);
+        if (change.PersonalAddressShare is { } share) PersonalAddressShare = share;
     }
 
     private static string NewId(int hexChars) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(hexChars / 2));
@@ -175,7 +194,7 @@ public sealed partial class SandboxState
     /// Puts an invite at <paramref name="stage"/>, creating what the stage implies: the member and the model once signed up,
     /// the photos once completed. <paramref name="modelStatus"/> overrides the model's status the stage implies.
     /// </summary>
-    private void SetStageLocked(SandboxInvite invite, string stage, string? modelStatus, bool? favorite, int? photos)
+    private void SetStageLocked(SandboxInvite invite, string stage, string? modelStatus, bool? favorite, int? photos, int? favoritePhoto = null)
     {
         var wasLive = invite.Valid;
         if (invite.Stage == Stage.Pending) _pending--;
@@ -188,6 +207,8 @@ public sealed partial class SandboxState
 
         if (Stage.Rank(stage) >= Stage.Rank(Stage.Accepted))
         {
+            if (invite.Member is null && invite.ActiveEmail is null && People.SignsUpElsewhere(invite.Email, PersonalAddressShare))
+                invite.ActiveEmail = People.PersonalAddress(invite.Email);
             invite.Member ??= new SandboxMember { Id = NewId(24), Name = Portrait.NameOf(invite.AccountEmail), JoinedAt = Now };
             if (invite.Model is null)
             {
@@ -221,7 +242,7 @@ public sealed partial class SandboxState
         if (favorite is { } love && model.Photos.Count > 0)
         {
             foreach (var p in model.Photos.Where(p => p.LikedStatus == "loved")) p.LikedStatus = "none";
-            if (love) model.Photos[FavoriteIndex(invite.Email, model.Photos.Count)].LikedStatus = "loved";
+            if (love) model.Photos[favoritePhoto is int n ? n - 1 : FavoriteIndex(invite.Email, model.Photos.Count)].LikedStatus = "loved";
         }
 
         // The model's webhooks, in the order things happened.
@@ -238,7 +259,8 @@ public sealed partial class SandboxState
     private static int FavoriteIndex(string email, int count) =>
         (int)(BitConverter.ToUInt32(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(email.ToLowerInvariant()))) % (uint)count);
 
-    public sealed record AdvanceRequest(string To, bool? Favorite, int? Photos, string? ModelStatus, string? ActiveEmail);
+    /// <param name="FavoritePhoto">Which photo (1..the model's photos) becomes the favorite, instead of the one chosen from the address.</param>
+    public sealed record AdvanceRequest(string To, bool? Favorite, int? Photos, string? ModelStatus, string? ActiveEmail, int? FavoritePhoto = null);
 
     /// <summary>The control's move: forward only (a failed model may restart), creating what each stage passed implies.</summary>
     public (AdvanceOutcome Outcome, InviteView? Invite, string? Message) Advance(string email, AdvanceRequest request)
@@ -257,8 +279,11 @@ public sealed partial class SandboxState
             };
             if (backwards)
                 return (AdvanceOutcome.Backwards, null, $"{email} is already {invite.Stage}; people only move forward (a model fails before it completes).");
-            if (request.Favorite == true && target != Stage.Completed)
+            if ((request.Favorite == true || request.FavoritePhoto != null) && target != Stage.Completed)
                 return (AdvanceOutcome.Invalid, null, "favorite needs \"to\": \"completed\".");
+            var photoCount = invite.Model?.Photos.Count is > 0 and var made ? made : request.Photos ?? DefaultPhotoCount;
+            if (request.FavoritePhoto is int chosen && (chosen < 1 || chosen > photoCount || request.Favorite == false))
+                return (AdvanceOutcome.Invalid, null, $"favoritePhoto must be a photo's number from 1 to {photoCount}, with favorite true or left out.");
             if (request.ModelStatus is { } ms && !AllowedModelStatus(request.To).Contains(ms))
                 return (AdvanceOutcome.Invalid, null, $"modelStatus for {request.To} must be one of: {string.Join(", ", AllowedModelStatus(request.To))}.");
             if (request.ActiveEmail is not null) invite.ActiveEmail = request.ActiveEmail;
@@ -267,7 +292,7 @@ public sealed partial class SandboxState
             for (var rank = Math.Max(Stage.Rank(invite.Stage), 0) + 1; target != Stage.Deleted && rank < Stage.Rank(target); rank++)
                 SetStageLocked(invite, new[] { Stage.Pending, Stage.Accepted, Stage.Uploading, Stage.Generating, Stage.Completed }[rank], null, null, null);
             var modelStatus = request.ModelStatus ?? (request.To == Stage.Failed ? ModelStatus.Failed : null);
-            SetStageLocked(invite, target, modelStatus, target == Stage.Completed ? request.Favorite : null, request.Photos);
+            SetStageLocked(invite, target, modelStatus, target == Stage.Completed ? request.Favorite ?? (request.FavoritePhoto != null ? true : null) : null, request.Photos, request.FavoritePhoto);
             WakeLifecycle();
             return (AdvanceOutcome.Moved, InviteView.Of(invite), null);
         }
@@ -340,15 +365,16 @@ public sealed partial class SandboxState
 
     public IReadOnlyList<V2InviteView> V2Invites()
     {
-        lock (_gate) return _invites.Select(V2InviteLocked).ToList();
+        lock (_gate) return InvitesInOrderLocked().Select(V2InviteLocked).ToList();
     }
 
-    /// <summary>The live invite for the address, else its most recent one.</summary>
+    /// <summary>The live invite for the invited address, else its newest one. A sign-up address finds nothing, as the contract says.</summary>
     public V2InviteView? V2Invite(string email)
     {
         lock (_gate)
         {
-            var invite = _liveByEmail.GetValueOrDefault(email) ?? _invites.LastOrDefault(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase));
+            var invite = _liveByEmail.GetValueOrDefault(email)
+                ?? _invites.Where(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase)).MaxBy(i => i.CreatedAt);
             return invite is null ? null : V2InviteLocked(invite);
         }
     }
@@ -359,7 +385,7 @@ public sealed partial class SandboxState
     {
         lock (_gate)
         {
-            return _invites.Where(i => i.Member is not null && Stage.MemberStatus(i.Stage) is not null)
+            return Sandbox.ListOrder.Apply(ListOrder, _invites.Where(i => i.Member is not null && Stage.MemberStatus(i.Stage) is not null), i => i.Member!.JoinedAt)
                 .Select(i => new MemberView(i.Member!.Id, i.AccountEmail, i.Member.Name, Stage.MemberStatus(i.Stage)!, i.TeamId, TeamNameLocked(i.TeamId),
                     i.Model?.Id, i.Model?.Status, Iso(i.Member.JoinedAt)))
                 .ToList();
@@ -368,7 +394,7 @@ public sealed partial class SandboxState
 
     public IReadOnlyList<ModelView> Models()
     {
-        lock (_gate) return _invites.Where(i => i.Model is not null).Select(ModelLocked).OrderBy(m => m.CreatedAt, StringComparer.Ordinal).ToList();
+        lock (_gate) return Sandbox.ListOrder.Apply(ListOrder, _invites.Where(i => i.Model is not null), i => i.Model!.CreatedAt).Select(ModelLocked).ToList();
     }
 
     public ModelView? Model(string modelId)
@@ -386,7 +412,10 @@ public sealed partial class SandboxState
     /// <summary>A model's photos, or null when there is no such model.</summary>
     public IReadOnlyList<PhotoView>? Photos(string modelId)
     {
-        lock (_gate) return _byModelId.TryGetValue(modelId, out var invite) ? invite.Model!.Photos.Select(p => PhotoLocked(invite, p)).ToList() : null;
+        lock (_gate)
+            return _byModelId.TryGetValue(modelId, out var invite)
+                ? Sandbox.ListOrder.Apply(ListOrder, invite.Model!.Photos, p => p.CreatedAt).Select(p => PhotoLocked(invite, p)).ToList()
+                : null;
     }
 
     /// <summary>Every model's loved photo, in model order.</summary>
@@ -394,7 +423,7 @@ public sealed partial class SandboxState
     {
         lock (_gate)
         {
-            return _invites.Where(i => i.Model is { Status: not ModelStatus.Deleted })
+            return Sandbox.ListOrder.Apply(ListOrder, _invites.Where(i => i.Model is { Status: not ModelStatus.Deleted }), i => i.Model!.CreatedAt)
                 .SelectMany(i => i.Model!.Photos.Where(p => p.Status == "active" && p.LikedStatus == "loved").Select(p => PhotoLocked(i, p)))
                 .ToList();
         }
@@ -449,7 +478,10 @@ public sealed partial class SandboxState
         }
     }
 
-    /// <summary>Moves existing members (by their address, invited or active) into a team: all of them, or none when one is unknown.</summary>
+    /// <summary>
+    /// Moves existing members into a team, by their own address (the one they signed up with; an invited address that
+    /// differs finds nobody, as the contract assumes): all of them, or none when one is unknown.
+    /// </summary>
     public (TeamOutcome Outcome, string? TeamName, IReadOnlyList<string> Unknown) AssignMembers(string teamId, IReadOnlyList<string> emails)
     {
         lock (_gate)
@@ -457,8 +489,7 @@ public sealed partial class SandboxState
             var team = _teams.FirstOrDefault(t => t.Id == teamId);
             if (team is null) return (TeamOutcome.NotFound, null, Array.Empty<string>());
             var members = _invites.Where(i => i.Member is not null && Stage.MemberStatus(i.Stage) is not null).ToList();
-            SandboxInvite? Find(string e) => members.LastOrDefault(i => string.Equals(i.AccountEmail, e, StringComparison.OrdinalIgnoreCase))
-                ?? members.LastOrDefault(i => string.Equals(i.Email, e, StringComparison.OrdinalIgnoreCase));
+            SandboxInvite? Find(string e) => members.Where(i => string.Equals(i.AccountEmail, e, StringComparison.OrdinalIgnoreCase)).MaxBy(i => i.Member!.JoinedAt);
             var unknown = emails.Where(e => Find(e) is null).ToList();
             if (unknown.Count > 0) return (TeamOutcome.UnknownMember, team.Name, unknown);
             foreach (var e in emails) Find(e)!.TeamId = teamId;

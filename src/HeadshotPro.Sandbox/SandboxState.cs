@@ -81,6 +81,26 @@ public static class FaultKind
     public static readonly string[] Processed = { DropAfterProcessing, Truncated200, Garbled200, UnknownCharset, Huge200 };
 }
 
+/// <summary>
+/// The order of the API's lists (the contract promises none; the vendor's may be newest first): by <c>createdAt</c>
+/// (members by <c>joinedAt</c>), oldest or newest first. A model's photos, made at one instant, come in their order or its reverse.
+/// </summary>
+public static class ListOrder
+{
+    public const string OldestFirst = "oldest-first";
+    public const string NewestFirst = "newest-first";
+
+    public static readonly string[] All = { OldestFirst, NewestFirst };
+
+    /// <summary><paramref name="items"/> oldest first by <paramref name="createdAt"/> (ties in the order given), or that reversed.</summary>
+    public static List<T> Apply<T, TKey>(string order, IEnumerable<T> items, Func<T, TKey> createdAt)
+    {
+        var oldestFirst = items.OrderBy(createdAt).ToList();
+        if (order == NewestFirst) oldestFirst.Reverse();
+        return oldestFirst;
+    }
+}
+
 /// <summary>How <c>X-RateLimit-Reset</c> is written: the contract's ISO-8601, or the odd forms real servers and proxies send.</summary>
 public static class ResetFormat
 {
@@ -156,6 +176,7 @@ public sealed partial class SandboxState
     public int ClockSkewSeconds { get; private set; }
     public bool CancelOnDisconnect { get; private set; }
     public string ResetHeaderFormat { get; private set; } = ResetFormat.Iso;
+    public string ListOrder { get; private set; } = Sandbox.ListOrder.OldestFirst;
 
     /// <summary>The sandbox's clock: real UTC plus the configured skew. Every time it sends is on this clock.</summary>
     public DateTime Now => DateTime.UtcNow.AddSeconds(ClockSkewSeconds);
@@ -190,6 +211,7 @@ public sealed partial class SandboxState
             ClockSkewSeconds = _startup.ClockSkewSeconds;
             CancelOnDisconnect = _startup.CancelOnDisconnect;
             ResetHeaderFormat = _startup.ResetHeaderFormat;
+            ListOrder = _startup.ListOrder;
             _faultRandom = new Random(FaultSeed);
             _photoFaultRandom = new Random(FaultSeed);
         }
@@ -201,7 +223,7 @@ public sealed partial class SandboxState
         int? ClockSkewSeconds = null, bool? CancelOnDisconnect = null, string? ResetHeaderFormat = null,
         int? LifecycleSeconds = null, int? PhotoLinkSeconds = null, IReadOnlyList<string>? PhotoFaults = null, double? PhotoFaultRate = null,
         int? PhotoLatencyMs = null, bool SetWebhookUrl = false, string? WebhookUrl = null, string? WebhookSecret = null,
-        double[]? WebhookRetrySchedule = null);
+        double[]? WebhookRetrySchedule = null, string? ListOrder = null, double? PersonalAddressShare = null);
 
     public void Apply(SettingsChange change)
     {
@@ -217,6 +239,7 @@ public sealed partial class SandboxState
             if (change.ClockSkewSeconds is { } skew) ClockSkewSeconds = skew;
             if (change.CancelOnDisconnect is { } cancel) CancelOnDisconnect = cancel;
             if (change.ResetHeaderFormat is { } format) ResetHeaderFormat = format;
+            if (change.ListOrder is { } order) ListOrder = order;
             if (change.NextFaults is { } faults) foreach (var f in faults) _scriptedFaults.Enqueue(f);
             ApplyPeopleSettingsLocked(change);
             ApplyWebhookSettingsLocked(change);
@@ -321,10 +344,13 @@ public sealed partial class SandboxState
         lock (_gate) return _byId.TryGetValue(id, out var invite) ? InviteView.Of(invite) : null;
     }
 
+    /// <summary>Every invite, in the list order.</summary>
     public IReadOnlyList<InviteView> ListInvites()
     {
-        lock (_gate) return _invites.Select(InviteView.Of).ToList();
+        lock (_gate) return InvitesInOrderLocked().Select(InviteView.Of).ToList();
     }
+
+    private List<SandboxInvite> InvitesInOrderLocked() => Sandbox.ListOrder.Apply(ListOrder, _invites, i => i.CreatedAt);
 
     /// <summary>Moves an invite along its lifecycle (a control endpoint: the real service does this when people use their invite).</summary>
     public InviteView? SetInviteStatus(string id, string status, string? activeEmail)
@@ -386,6 +412,8 @@ public sealed partial class SandboxState
                     clockSkewSeconds = ClockSkewSeconds,
                     cancelOnDisconnect = CancelOnDisconnect,
                     resetHeaderFormat = ResetHeaderFormat,
+                    listOrder = ListOrder,
+                    personalAddressShare = PersonalAddressShare,
                     pendingScriptedFaults = _scriptedFaults.ToList(),
                     lifecycleSeconds = LifecycleSeconds,
                     photoLinkSeconds = PhotoLinkSeconds,

@@ -44,7 +44,7 @@ public class ClientTests
         Assert.EndsWith(invite.Id!, invite.Link);
         Assert.Equal("jürgen@bücher.example", sandbox.Server.State.ListInvites().Single().Email);
 
-        var fetched = await client.GetInviteAsync(invite.Id!, default);
+        var fetched = await client.Invites.GetAsync(invite.Id!, default);
         Assert.Equal(("jürgen@bücher.example", "pending"), (fetched.Email, fetched.Status));
 
         var listed = Assert.Single(await client.ListInvitesAsync(default));

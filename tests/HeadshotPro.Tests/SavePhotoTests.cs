@@ -35,12 +35,17 @@ public sealed class SavePhotoTests : IDisposable
     private static string[] FilesIn(string folder) =>
         Directory.Exists(folder) ? Directory.GetFiles(folder, "*", new EnumerationOptions { AttributesToSkip = 0, RecurseSubdirectories = true }) : Array.Empty<string>();
 
-    /// <summary>A whole baseline JPEG of the expected size: SOI first, EOI last.</summary>
-    private static void AssertCompleteJpeg(string path, long expectedBytes)
+    /// <summary>A file's size: the photo host's bytes and the stamp saying which photo it is.</summary>
+    private static long Size(long photoBytes, string photoId, string variant = "main") => photoBytes + new HeadshotPro.Client.PhotoStamp(photoId, variant).Segment().Length;
+
+    /// <summary>A whole baseline JPEG of the photo host's size plus its stamp (a COM segment right after SOI): SOI first, EOI last.</summary>
+    private static void AssertCompleteJpeg(string path, long photoBytes)
     {
         var bytes = File.ReadAllBytes(path);
-        Assert.Equal(expectedBytes, bytes.LongLength);
-        Assert.True(bytes[0] == 0xFF && bytes[1] == 0xD8, path + " does not start with a JPEG SOI");
+        var stamp = HeadshotPro.Client.PhotoStamp.ReadFile(path);
+        Assert.True(stamp != null, path + " has no stamp");
+        Assert.Equal(Size(photoBytes, stamp!.PhotoId, stamp.Variant), bytes.LongLength);
+        Assert.True(bytes[0] == 0xFF && bytes[1] == 0xD8 && bytes[2] == 0xFF && bytes[3] == 0xFE, path + " does not start with a JPEG SOI and the stamp");
         Assert.True(bytes[^2] == 0xFF && bytes[^1] == 0xD9, path + " does not end with a JPEG EOI");
     }
 
@@ -61,7 +66,8 @@ public sealed class SavePhotoTests : IDisposable
         foreach (var photo in saved)
         {
             Assert.Equal(Path.Combine(Folder, photo.Email + ".jpg"), photo.Path);
-            Assert.Equal((photo.Path, photo.Email + ".jpg", 50_000L, 50_000L, false), (photo.FullName, photo.Name, photo.Length, photo.Bytes, photo.Skipped));
+            var size = Size(50_000, photo.PhotoId);
+            Assert.Equal((photo.Path, photo.Email + ".jpg", size, size, false), (photo.FullName, photo.Name, photo.Length, photo.Bytes, photo.Skipped));
             Assert.True(photo.PhotoId.Length > 0 && photo.ModelId.Length > 0 && photo.IsFavorite);
             Assert.Equal(photo.Path, photo.ToString());
             AssertCompleteJpeg(photo.Path, 50_000);
@@ -72,7 +78,7 @@ public sealed class SavePhotoTests : IDisposable
         result = host.Run("Get-ChildItem $folder | Remove-Item; Get-HeadshotPhoto | Save-HeadshotPhoto -Path $folder | ForEach-Object { '{0} {1}' -f $_.Email, [IO.File]::ReadAllBytes($_.Path).Length }",
             ("folder", Folder));
         Assert.Empty(result.Errors);
-        Assert.Equal(new[] { "ann.lee@corp.example 50000", "bob@corp.example 50000" }, result.Output.Select(o => o.ToString()).Order());
+        Assert.Equal(saved.Select(p => $"{p.Email} {Size(50_000, p.PhotoId)}"), result.Output.Select(o => o.ToString()).Order());
 
         var journal = await PhotoJournalAsync(sandbox);
         Assert.Equal(4, journal.Count);
@@ -81,28 +87,50 @@ public sealed class SavePhotoTests : IDisposable
     }
 
     [Fact(Timeout = Limits.Test)]
-    public async Task Existing_files_are_skipped_and_written_out_as_Skipped_and_Force_replaces_them()
+    public async Task A_file_that_holds_this_photo_is_skipped_and_says_so_a_changed_favorite_replaces_it_and_Force_saves_again()
     {
         var (sandbox, host) = await ConnectedAsync();
         await using var _ = sandbox;
         using var __ = host;
-        await sandbox.PeopleAsync(new[] { "ann@corp.example" }, "completed", favorite: true, photos: 2);
-        Directory.CreateDirectory(Folder);
-        File.WriteAllText(Path.Combine(Folder, "ann@corp.example.jpg"), "an older photo");
+        await sandbox.PeopleAsync(new[] { "ann@corp.example" }, "completed", favorite: true, photos: 3);
+        const string Save = "Get-HeadshotPhoto -Email ann@corp.example -Favorite | Save-HeadshotPhoto -Path $folder -Verbose";
+        var first = Assert.Single(Out<SavedPhoto>(host.Run(Save, ("folder", Folder))));
+        Assert.False(first.Skipped);
+        Assert.Equal(new HeadshotPro.Client.PhotoStamp(first.PhotoId, "main"), HeadshotPro.Client.PhotoStamp.ReadFile(first.Path));
 
-        var result = host.Run("Get-HeadshotPhoto -Email ann@corp.example -Favorite | Save-HeadshotPhoto -Path $folder -Verbose", ("folder", Folder));
+        // The same favorite again: skipped, and the output says which photo the file holds.
+        var result = host.Run(Save, ("folder", Folder));
         Assert.Empty(result.Errors);
         var skipped = Assert.Single(Out<SavedPhoto>(result));
-        Assert.Equal((true, 14L, "ann@corp.example"), (skipped.Skipped, skipped.Length, skipped.Email));
-        Assert.Contains(result.Verbose, v => v.Contains("exists; skipped"));
-        Assert.Empty(await PhotoJournalAsync(sandbox));
-        Assert.Equal("an older photo", File.ReadAllText(skipped.Path));
+        Assert.Equal((true, first.PhotoId, Size(50_000, first.PhotoId), "ann@corp.example"), (skipped.Skipped, skipped.PhotoId, skipped.Length, skipped.Email));
+        Assert.Contains(result.Verbose, v => v.Contains($"holds this photo ({first.PhotoId} (main)) already; skipped"));
+        Assert.Single(await PhotoJournalAsync(sandbox));
 
+        // Another favorite chosen: the file is replaced by it, not skipped.
+        var photos = host.Run("Get-HeadshotPhoto -Email ann@corp.example").Output.Select(o => ((Photo)o.BaseObject).PhotoId).ToList();
+        var other = photos.IndexOf(photos.First(id => id != first.PhotoId)) + 1;
+        await sandbox.AdvanceAsync("ann@corp.example", "completed", favoritePhoto: other);
+        result = host.Run(Save, ("folder", Folder));
+        Assert.Empty(result.Errors);
+        var changed = Assert.Single(Out<SavedPhoto>(result));
+        Assert.Equal((false, photos[other - 1]), (changed.Skipped, changed.PhotoId));
+        Assert.Equal(photos[other - 1], HeadshotPro.Client.PhotoStamp.ReadFile(changed.Path)!.PhotoId);
+        Assert.Equal(2, (await PhotoJournalAsync(sandbox)).Count);
+
+        // The thumbnail of the same photo is another file's content: saved under the same name, it replaces the main one.
+        result = host.Run("Get-HeadshotPhoto -Email ann@corp.example -Favorite -Variant thumbnail | Save-HeadshotPhoto -Path $folder", ("folder", Folder));
+        Assert.False(Assert.Single(Out<SavedPhoto>(result)).Skipped);
+        Assert.Equal("thumbnail", HeadshotPro.Client.PhotoStamp.ReadFile(changed.Path)!.Variant);
+
+        // A file that no stamp names (saved by something else) is replaced; -Force saves the same photo again.
+        File.WriteAllText(changed.Path, "an older photo");
+        result = host.Run(Save, ("folder", Folder));
+        Assert.False(Assert.Single(Out<SavedPhoto>(result)).Skipped);
+        AssertCompleteJpeg(changed.Path, 50_000);
         result = host.Run("Get-HeadshotPhoto -Email ann@corp.example -Favorite | Save-HeadshotPhoto -Path $folder -Force", ("folder", Folder));
         Assert.Empty(result.Errors);
-        var replaced = Assert.Single(Out<SavedPhoto>(result));
-        Assert.False(replaced.Skipped);
-        AssertCompleteJpeg(replaced.Path, 50_000);
+        Assert.False(Assert.Single(Out<SavedPhoto>(result)).Skipped);
+        Assert.Equal(5, (await PhotoJournalAsync(sandbox)).Count);
         Assert.Single(FilesIn(Folder));
     }
 

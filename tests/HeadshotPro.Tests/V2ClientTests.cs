@@ -75,7 +75,7 @@ public class V2ClientTests
     }
 
     [Fact(Timeout = Limits.Test)]
-    public async Task Models_by_id_by_list_and_by_address_and_an_unknown_id_is_NotFound_about_a_Model()
+    public async Task Models_by_id_and_by_list_linked_from_the_v2_invites_and_unknown_ids_and_teams_are_NotFound_about_them()
     {
         await using var sandbox = await TestSandbox.StartAsync();
         await sandbox.PeopleAsync(new[] { "ann@corp.example" }, "completed", "team_marketing");
@@ -89,8 +89,11 @@ public class V2ClientTests
         Assert.Equal(ann.Id, (await client.Models.GetAsync(ann.Id, default)).Id);
         Assert.Single(await client.Models.Reader(null, "team_marketing", null).RestAsync(default));
 
-        var byAddress = await client.Models.ByAddressAsync(default);
-        Assert.Equal("generatingHeadshots", byAddress["BOB@corp.example"].Status);
+        var invites = await client.Invites.ListV2Async(default);
+        Assert.Equal(ann.Id, invites.Single(i => i.Email == "ann@corp.example").ModelId);
+        Assert.Equal(("completed", "Marketing", (string?)null), (invites[0].Status, invites[0].TeamName, invites[0].Id));
+        var team = await Assert.ThrowsAsync<HeadshotProApiException>(() => client.Models.Reader(null, "team_nope", null).RestAsync(default));
+        Assert.Equal((ApiErrorKind.NotFound, "Team"), (team.Kind, team.Resource));
 
         var e = await Assert.ThrowsAsync<HeadshotProApiException>(() => client.Models.GetAsync("no_such_model", default));
         Assert.Equal((ApiErrorKind.NotFound, "Model", 404), (e.Kind, e.Resource, e.StatusCode));

@@ -6,11 +6,12 @@ namespace HeadshotPro.Tests;
 public static class V2Seed
 {
     /// <summary>Moves an invited person along (<c>POST /sandbox/people/{email}/advance</c>).</summary>
-    public static async Task AdvanceAsync(this TestSandbox sandbox, string email, string to, bool? favorite = null, int? photos = null)
+    public static async Task AdvanceAsync(this TestSandbox sandbox, string email, string to, bool? favorite = null, int? photos = null, int? favoritePhoto = null)
     {
         var body = new JsonObject { ["to"] = to };
         if (favorite is not null) body["favorite"] = favorite;
         if (photos is not null) body["photos"] = photos;
+        if (favoritePhoto is not null) body["favoritePhoto"] = favoritePhoto;
         var response = await sandbox.Control.PostAsync("people/" + Uri.EscapeDataString(email) + "/advance", TestSandbox.JsonBody(body));
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
     }

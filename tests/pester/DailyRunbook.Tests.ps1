@@ -1,6 +1,8 @@
 #Requires -Version 7.4
 # docs/examples/Invoke-DailyHeadshotRunbook.ps1 against a sandbox, with the directory stand-ins as Active Directory:
-# the first run invites the joiners and revokes the leaver, the second changes nothing and reports no errors.
+# the first run invites the joiners and revokes the leaver, the second changes nothing and reports no errors; with
+# -PhotoFolder, finished people's favorites become their AD thumbnailPhoto — found by the address AD knows though one
+# signed up with a personal address — once, a changed favorite on the next run, and a failed one on the run after.
 
 BeforeAll {
     $root = (Resolve-Path "$PSScriptRoot/../..").Path
@@ -34,7 +36,7 @@ Describe 'The daily runbook example' {
     It 'invites the joiners, revokes the leaver and says so in one line' {
         $output = @(& $runbook -JoinersGroup NewHires -ErrorVariable errors 3>$null)
         $errors | Should -BeNullOrEmpty
-        $output | Should -Be @('HeadshotPro daily run: 2 invited, 0 already invited, 1 revoked, 0 failed.')
+        $output | Should -Be @('HeadshotPro daily run: 2 invited, 0 already invited, 1 revoked, 0 photos set, 0 failed.')
         $invites = (Invoke-HeadshotSandboxControl $sandbox state).invites
         ($invites | Where-Object status -EQ 'pending-invite').email | Sort-Object | Should -Be @('ann.lee@contoso.example', 'bob.meyer@contoso.example')
         ($invites | Where-Object email -EQ 'leo.old@contoso.example').status | Should -Be 'revoked'
@@ -45,7 +47,24 @@ Describe 'The daily runbook example' {
         $before = (Invoke-HeadshotSandboxControl $sandbox state).credits
         $output = @(& $runbook -JoinersGroup NewHires -ErrorVariable errors)
         $errors | Should -BeNullOrEmpty
-        $output | Should -Be @('HeadshotPro daily run: 0 invited, 2 already invited, 0 revoked, 0 failed.')
+        $output | Should -Be @('HeadshotPro daily run: 0 invited, 2 already invited, 0 revoked, 0 photos set, 0 failed.')
         (Invoke-HeadshotSandboxControl $sandbox state).credits | Should -Be $before
+    }
+
+    It 'sets each finished person''s favorite as their AD thumbnail once, a changed one on the next run, a failed one on the run after' {
+        $null = Invoke-HeadshotSandboxControl $sandbox 'people/ann.lee%40contoso.example/advance' @{ to = 'completed'; favoritePhoto = 1; photos = 3; activeEmail = 'ann.lee@home.example' }
+        $null = Invoke-HeadshotSandboxControl $sandbox 'people/bob.meyer%40contoso.example/advance' @{ to = 'completed'; favoritePhoto = 1; photos = 3 }
+        $photos = "$TestDrive/thumbnails"
+        function Get-Sets([string] $Sam) { (Get-StandInPhoto | Where-Object { $_.Where -eq 'AD' -and $_.SamAccountName -eq $Sam }).Sets }
+
+        & $runbook -JoinersGroup NewHires -PhotoFolder $photos | Should -Be 'HeadshotPro daily run: 0 invited, 2 already invited, 0 revoked, 2 photos set, 0 failed.'
+        (Get-Sets ann), (Get-Sets bob) | Should -Be @(1, 1)
+        & $runbook -JoinersGroup NewHires -PhotoFolder $photos | Should -Be 'HeadshotPro daily run: 0 invited, 2 already invited, 0 revoked, 0 photos set, 0 failed.'
+
+        $null = Invoke-HeadshotSandboxControl $sandbox 'people/ann.lee%40contoso.example/advance' @{ to = 'completed'; favoritePhoto = 2 }
+        Set-StandInFailure -Command Set-ADUser
+        & $runbook -JoinersGroup NewHires -PhotoFolder $photos 2>$null | Should -Be 'HeadshotPro daily run: 0 invited, 2 already invited, 0 revoked, 0 photos set, 1 failed.'
+        & $runbook -JoinersGroup NewHires -PhotoFolder $photos | Should -Be 'HeadshotPro daily run: 0 invited, 2 already invited, 0 revoked, 1 photos set, 0 failed.'
+        (Get-Sets ann), (Get-Sets bob) | Should -Be @(2, 1)
     }
 }

@@ -25,19 +25,23 @@ BeforeDiscovery {
     # Blocks that fail today: the ErrorId or message they fail with, and why (a docs or module defect; not fixed here).
     $KnownFailures = [ordered]@{}
 
-    # People at every stage for the headshot recipes: two finished with a favorite (Marketing), one generating
-    # (Engineering), in a directory whose UPNs are their addresses (as Set-MgUserPhotoContent -UserId needs) and whose
-    # departments name teams (one, Sales, not there yet).
+    # People at every stage for the headshot recipes: three finished with a favorite (Marketing) — two of whom signed up
+    # with a personal address, one an o'brien, and only ann's UPN is her mail — one generating (Engineering), in a
+    # directory whose departments name teams (one, Sales, not there yet).
     $headshotPeople = @'
 Set-StandInDirectory -People @(
     @{ SamAccountName = 'ann.lee'; GivenName = 'Ann'; Surname = 'Lee'; Mail = 'ann.lee@contoso.example'; UserPrincipalName = 'ann.lee@contoso.example'; Department = 'Marketing' }
-    @{ SamAccountName = 'raj.patel'; GivenName = 'Raj'; Surname = 'Patel'; Mail = 'raj.patel@contoso.example'; UserPrincipalName = 'raj.patel@contoso.example'; Department = 'Sales' }
+    @{ SamAccountName = 'raj.patel'; GivenName = 'Raj'; Surname = 'Patel'; Mail = 'raj.patel@contoso.example'; UserPrincipalName = 'raj@contoso.onmicrosoft.example'; Department = 'Sales' }
+    @{ SamAccountName = 'liam'; GivenName = 'Liam'; Surname = "O'Brien"; Mail = "liam.o'brien@contoso.example"; UserPrincipalName = 'liam@contoso.onmicrosoft.example'; Department = 'Marketing' }
     @{ SamAccountName = 'mei.chen'; GivenName = 'Mei'; Surname = 'Chen'; Mail = 'mei.chen@contoso.example'; UserPrincipalName = 'mei.chen@contoso.example'; Department = 'Engineering' }
 )
-$null = 'ann.lee@contoso.example', 'raj.patel@contoso.example' | New-HeadshotInvite -Team Marketing
+$null = 'ann.lee@contoso.example', 'raj.patel@contoso.example', "liam.o'brien@contoso.example" | New-HeadshotInvite -Team Marketing
 $null = New-HeadshotInvite mei.chen@contoso.example -Team Engineering
-foreach ($e in 'ann.lee@contoso.example', 'raj.patel@contoso.example') {
-    $null = Invoke-HeadshotSandboxControl $sandbox "people/$([uri]::EscapeDataString($e))/advance" @{ to = 'completed'; favorite = $true; photos = 3 }
+$signUp = @{ 'ann.lee@contoso.example' = $null; 'raj.patel@contoso.example' = 'raj@home.example'; "liam.o'brien@contoso.example" = 'liam.obrien@mail.example' }
+foreach ($e in $signUp.Keys) {
+    $move = @{ to = 'completed'; favorite = $true; photos = 3 }
+    if ($signUp[$e]) { $move.activeEmail = $signUp[$e] }
+    $null = Invoke-HeadshotSandboxControl $sandbox "people/$([uri]::EscapeDataString($e))/advance" $move
 }
 $null = Invoke-HeadshotSandboxControl $sandbox 'people/mei.chen%40contoso.example/advance' @{ to = 'generating' }
 '@
@@ -50,12 +54,12 @@ $null = Invoke-HeadshotSandboxControl $sandbox 'people/mei.chen%40contoso.exampl
     $webhookBecause = 'it verifies a delivery as a runbook started by the webhook does'
     $Preconditions = @{
         'README.md :: Headshots: progress, saving, directory photos'     = & $people 'people at every stage'
-        'README.md :: Headshots: progress, saving, directory photos [2]' = & $people 'finished people with favorites, UPNs equal to addresses'
+        'README.md :: Headshots: progress, saving, directory photos [2]' = & $people 'finished people with favorites in Entra ID'
         'README.md :: Headshots: progress, saving, directory photos [3]' = & $people 'finished people with favorites and mailboxes'
         'README.md :: Headshots: progress, saving, directory photos [4]' = & $people 'finished people with favorites in AD'
         'README.md :: Headshots: progress, saving, directory photos [5]' = & $people 'members and AD departments'
         'docs/en-US/Save-HeadshotPhoto.md :: Example 1: Everyone''s chosen headshot into a folder' = & $people 'finished people with favorites'
-        'docs/en-US/Save-HeadshotPhoto.md :: Example 2: Set the Entra ID profile photos of people with new headshots' = & $people 'finished people with favorites, UPNs equal to addresses'
+        'docs/en-US/Save-HeadshotPhoto.md :: Example 2: Set the Entra ID profile photos of people with new or changed headshots' = & $people 'finished people with favorites in Entra ID'
         'docs/en-US/Save-HeadshotPhoto.md :: Example 3: Every photo of one team''s finished people, one file per photo' = & $people 'finished Marketing people'
         'docs/en-US/Save-HeadshotPhoto.md :: Example 4: Thumbnails for AD, with a look first' = & $people 'finished people with favorites'
         'docs/en-US/Get-HeadshotConnection.md :: Example 3: Check before a run, without an error' = @{ Connected = $false; Because = 'its text is about the case where there is no connection yet' }

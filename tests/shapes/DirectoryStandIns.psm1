@@ -23,6 +23,7 @@ if (-not (Get-TypeData 'Microsoft.ActiveDirectory.Management.ADUser')) {
 
 $script:People = @()
 $script:Photos = @{}
+$script:Failures = @{}
 $script:Groups = @{}
 $script:Credentials = @{}
 $script:Domain = 'DC=contoso,DC=example'
@@ -48,6 +49,7 @@ function Set-StandInDirectory {
     $script:Domain = $Domain
     $script:Groups = @{}
     $script:Photos = @{}
+    $script:Failures = @{}
     $script:People = @(foreach ($row in $People) {
         $get = { param($n, $default) if ($row -is [System.Collections.IDictionary]) { if ($row.Contains($n)) { $row[$n] } else { $default } } elseif ($row.PSObject.Properties[$n]) { $row.$n } else { $default } }
         $sam = & $get SamAccountName $null
@@ -158,8 +160,9 @@ function Test-ADFilter($Person, [string] $Filter, $SessionState) {
             '^\$true$' { $true; break }
             '^\$false$' { $false; break }
             '^\$(?<var>\w+)$' { $SessionState.PSVariable.GetValue($Matches.var); break }
-            "^'(?<s>.*)'$" { $Matches.s; break }
-            '^"(?<s>.*)"$' { $Matches.s; break }
+            "^'(?<s>(?:[^']|'')*)'$" { $Matches.s -replace "''", "'"; break }
+            '^"(?<s>(?:[^"`]|""|`.)*)"$' { $Matches.s -replace '""', '"'; break }
+            "^['""]" { throw [System.ArgumentException]::new("Error parsing query: '$Filter' Error Message: 'syntax error' at position: '$($Filter.IndexOf($raw) + 1)'.") }
             default { $raw }
         }
         $actual = switch ($prop) {
@@ -174,12 +177,55 @@ function Test-ADFilter($Person, [string] $Filter, $SessionState) {
     $true
 }
 
+# LDAP attribute names (as RFC 4515 filters use them, case-insensitive) for what the stand-in directory holds.
+$script:LdapAttributes = @{ mail = 'Mail'; samaccountname = 'SamAccountName'; userprincipalname = 'UserPrincipalName'; department = 'Department'; cn = 'Name'; displayname = 'Name'; givenname = 'GivenName'; sn = 'Surname' }
+
+function Test-LdapFilter($Person, [string] $Filter) {
+    <# RFC 4515 as AD reads it, for (attr=value), (&...), (|...) and (!...): in a value, * is a wildcard and \HH an escaped byte; a bare ( ) or \ is a malformed filter. #>
+    $state = @{ At = 0 }
+    $result = Read-LdapItem $Person $Filter $state
+    if ($state.At -ne $Filter.Length) { throw [System.ArgumentException]::new('The search filter cannot be recognized') }
+    $result
+}
+
+function Read-LdapItem($Person, [string] $Filter, [hashtable] $State) {
+    $bad = { throw [System.ArgumentException]::new('The search filter cannot be recognized') }
+    if ($State.At -ge $Filter.Length -or $Filter[$State.At] -ne '(') { & $bad }
+    $State.At++
+    $op = $Filter[$State.At]
+    if ($op -in '&', '|', '!') {
+        $State.At++
+        $results = [System.Collections.Generic.List[bool]]::new()
+        while ($State.At -lt $Filter.Length -and $Filter[$State.At] -eq '(') { $results.Add((Read-LdapItem $Person $Filter $State)) }
+        if ($State.At -ge $Filter.Length -or $Filter[$State.At] -ne ')' -or $results.Count -eq 0) { & $bad }
+        $State.At++
+        if ($op -eq '&') { return -not $results.Contains($false) }
+        if ($op -eq '|') { return $results.Contains($true) }
+        return -not $results[0]
+    }
+    $end = $Filter.IndexOf(')', $State.At)
+    if ($end -lt 0) { & $bad }
+    $item = $Filter.Substring($State.At, $end - $State.At)
+    $State.At = $end + 1
+    if ($item -notmatch '^(?<attr>[A-Za-z][\w-]*)=(?<value>.*)$') { & $bad }
+    $attr = $Matches.attr.ToLowerInvariant(); $raw = $Matches.value
+    if ($raw.Contains('(') -or $raw -match '\\(?![0-9a-fA-F]{2})') { & $bad }
+    if ($attr -eq 'objectclass') { return $raw -in 'user', 'person', 'organizationalPerson', 'top' }
+    if ($attr -eq 'objectcategory') { return $raw -eq 'person' }
+    $pattern = '^' + (($raw -split '\*' | ForEach-Object {
+        [regex]::Escape([regex]::Replace($_, '\\([0-9a-fA-F]{2})', { param($m) [string][char][Convert]::ToInt32($m.Groups[1].Value, 16) }))
+    }) -join '.*') + '$'
+    $actual = if ($script:LdapAttributes.ContainsKey($attr)) { [string]$Person.($script:LdapAttributes[$attr]) } else { '' }
+    [regex]::IsMatch($actual, $pattern, 'IgnoreCase')
+}
+
 function Get-ADUser {
     [CmdletBinding(DefaultParameterSetName = 'Filter')]
     [OutputType([Microsoft.ActiveDirectory.Management.ADUser])]
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipeline, ParameterSetName = 'Identity')] [object] $Identity,
         [Parameter(Mandatory, ParameterSetName = 'Filter')] [string] $Filter,
+        [Parameter(Mandatory, ParameterSetName = 'LdapFilter')] [string] $LDAPFilter,
         [Alias('Property')] [string[]] $Properties = @(),
         [string] $Server
     )
@@ -193,6 +239,11 @@ function Get-ADUser {
                         'ObjectNotFound', $Identity))
             }
             ConvertTo-ADUser $person $Properties
+        }
+        elseif ($PSCmdlet.ParameterSetName -eq 'LdapFilter') {
+            foreach ($person in $script:People) {
+                if (Test-LdapFilter $person $LDAPFilter) { ConvertTo-ADUser $person $Properties }
+            }
         }
         else {
             foreach ($person in $script:People) {
@@ -269,9 +320,13 @@ function Get-MgUser {
         else {
             foreach ($person in $script:People) {
                 if ($Filter) {
-                    if ($Filter -notmatch "^\s*(?<prop>\w+)\s+eq\s+'(?<value>[^']*)'\s*$") { throw "The stand-in Get-MgUser takes only -Filter ""property eq 'value'""." }
+                    # An OData string literal: a quote inside it is doubled; anything else is Graph's 400 "Invalid filter clause".
+                    if ($Filter -notmatch "^\s*(?<prop>\w+)\s+eq\s+'(?<value>(?:[^']|'')*)'\s*$") {
+                        Write-Error -Message "[BadRequest] : Invalid filter clause: $Filter" -ErrorId 'Get_List,Microsoft.Graph.PowerShell.Cmdlets.GetMgUser_List' -Category InvalidArgument -TargetObject $Filter
+                        return
+                    }
                     $prop = @{ mail = 'Mail'; userPrincipalName = 'UserPrincipalName'; department = 'Department'; displayName = 'Name'; accountEnabled = 'Enabled' }[$Matches.prop]
-                    if ([string]$person.$prop -ne $Matches.value) { continue }
+                    if ([string]$person.$prop -ne ($Matches.value -replace "''", "'")) { continue }
                 }
                 ConvertTo-MgUser $person $Property
             }
@@ -373,7 +428,40 @@ function Get-StandInPhoto {
 }
 
 function Save-StandInPhoto([string] $Where, $Person, [byte[]] $Bytes) {
-    $script:Photos["$Where/$($Person.SamAccountName)"] = [pscustomobject]@{ Where = $Where; SamAccountName = $Person.SamAccountName; Length = $Bytes.Length }
+    $key = "$Where/$($Person.SamAccountName)"
+    $sets = if ($script:Photos.ContainsKey($key)) { $script:Photos[$key].Sets } else { 0 }
+    $script:Photos[$key] = [pscustomobject]@{ Where = $Where; SamAccountName = $Person.SamAccountName; Length = $Bytes.Length; Bytes = $Bytes; Sets = $sets + 1 }
+}
+
+function Set-StandInFailure {
+    <# .SYNOPSIS The next -Count calls of a photo setter (Set-MgUserPhotoContent, Set-UserPhoto, Set-ADUser) fail as the service does when it is busy. #>
+    param([Parameter(Mandatory)] [ValidateSet('Set-MgUserPhotoContent', 'Set-UserPhoto', 'Set-ADUser')] [string] $Command, [int] $Count = 1)
+    $script:Failures[$Command] = $Count
+}
+
+function Test-StandInFailure([string] $Command, $Cmdlet, $Target) {
+    if (-not $script:Failures[$Command]) { return $false }
+    $script:Failures[$Command]--
+    $failure = switch ($Command) {
+        'Set-MgUserPhotoContent' { 'Service Unavailable', 'UpdateExpanded,Microsoft.Graph.PowerShell.Cmdlets.SetMgUserPhotoContent_SetExpanded' }
+        'Set-UserPhoto' { 'The Microsoft Exchange Information Store service is busy. Try again later.', 'StoragePermanentException,Set-UserPhoto' }
+        default { 'The server is unwilling to process the request', 'ActiveDirectoryServer:8245,Microsoft.ActiveDirectory.Management.Commands.SetADUser' }
+    }
+    $Cmdlet.WriteError([System.Management.Automation.ErrorRecord]::new([System.Exception]::new($failure[0]), $failure[1], 'ResourceUnavailable', $Target))
+    $true
+}
+
+function Connect-MgGraph {
+    <# .SYNOPSIS Microsoft.Graph.Authentication's Connect-MgGraph: here it connects to the stand-in directory (-Identity for a managed identity, -Scopes for a user). #>
+    [CmdletBinding(DefaultParameterSetName = 'UserParameterSet')]
+    param(
+        [Parameter(ParameterSetName = 'UserParameterSet', Position = 0)] [string[]] $Scopes,
+        [Parameter(ParameterSetName = 'IdentityParameterSet')] [switch] $Identity,
+        [string] $ClientId,
+        [string] $TenantId,
+        [switch] $NoWelcome
+    )
+    if (-not $NoWelcome) { Write-Host 'Welcome to Microsoft Graph!' }
 }
 
 function Set-MgUserPhotoContent {
@@ -406,6 +494,7 @@ function Set-MgUserPhotoContent {
             Write-Error -Message "The file '$path' could not be found." -ErrorId 'FileNotFound,Microsoft.Graph.PowerShell.Cmdlets.SetMgUserPhotoContent_SetExpanded' -Category ObjectNotFound -TargetObject $InFile
             return
         }
+        if (Test-StandInFailure 'Set-MgUserPhotoContent' $PSCmdlet $id) { return }
         if ($PSCmdlet.ShouldProcess($id, 'Set-MgUserPhotoContent_Set')) {
             Save-StandInPhoto 'Graph' $person ([System.IO.File]::ReadAllBytes($path))
             if ($PassThru) { $true }
@@ -442,6 +531,7 @@ function Set-UserPhoto {
         }
         if ($PSCmdlet.ParameterSetName -in 'SavePhoto', 'CancelPhoto') { return }
         $bytes = if ($PictureStream) { $m = [System.IO.MemoryStream]::new(); $PictureStream.CopyTo($m); $m.ToArray() } else { $PictureData }
+        if (Test-StandInFailure 'Set-UserPhoto' $PSCmdlet $Identity) { return }
         if ($PSCmdlet.ShouldProcess($person.Name, 'Set-UserPhoto')) { Save-StandInPhoto 'Exchange' $person $bytes }
     }
 }
@@ -478,6 +568,7 @@ function Set-ADUser {
                         -ErrorId 'ActiveDirectoryServer:8322,Microsoft.ActiveDirectory.Management.Commands.SetADUser' -Category InvalidArgument -TargetObject $Identity
                     return
                 }
+                if (Test-StandInFailure 'Set-ADUser' $PSCmdlet $Identity) { return }
                 if ($PSCmdlet.ShouldProcess($person.DistinguishedName, 'Set')) { Save-StandInPhoto 'AD' $person $bytes }
             }
         }
@@ -487,4 +578,4 @@ function Set-ADUser {
 
 Export-ModuleMember -Function Set-StandInDirectory, Get-StandInGroupId, Set-StandInAutomationCredential, Get-ADUser, Get-ADGroupMember,
     Get-MgUser, Get-MgGroupMember, Get-EXORecipient, Get-Recipient, Get-AutomationPSCredential,
-    Set-MgUserPhotoContent, Set-UserPhoto, Set-ADUser, Get-StandInPhoto
+    Connect-MgGraph, Set-MgUserPhotoContent, Set-UserPhoto, Set-ADUser, Get-StandInPhoto, Set-StandInFailure

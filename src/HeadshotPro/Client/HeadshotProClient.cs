@@ -83,9 +83,6 @@ namespace HeadshotPro.Client
         public Task RevokeInviteAsync(string email, CancellationToken cancellationToken, RequestOptions? options = null) =>
             Invites.RevokeAsync(email, cancellationToken, options);
 
-        public Task<Invite> GetInviteAsync(string id, CancellationToken cancellationToken, RequestOptions? options = null) =>
-            Invites.GetAsync(id, cancellationToken, options);
-
         /// <inheritdoc cref="InvitesClient.ListAsync"/>
         public Task<IReadOnlyList<Invite>> ListInvitesAsync(CancellationToken cancellationToken, RequestOptions? options = null) =>
             Invites.ListAsync(cancellationToken, options);

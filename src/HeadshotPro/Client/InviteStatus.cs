@@ -38,11 +38,5 @@ namespace HeadshotPro.Client
 
         /// <summary>An invite that blocks a new one for its address: anything but revoked or deleted.</summary>
         public static bool IsLive(string? status) => status != Revoked && status != Deleted;
-
-        /// <summary>Whether the person has used the invite: then the API gives their active address rather than the invited one.</summary>
-        public static bool IsUsed(string? status) => status != Pending && status != Revoked;
-
-        /// <summary>The statuses of a used, still valid invite, which the v1 list cannot tell apart.</summary>
-        public static readonly string[] UsedAndValid = { "accepted", "uploading", "generating", "completed" };
     }
 }

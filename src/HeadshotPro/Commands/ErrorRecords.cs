@@ -22,6 +22,13 @@ namespace HeadshotPro.Commands
             return Make(error, "UnexpectedError", ErrorCategory.NotSpecified, target, $"{action} failed: {error.Message}", null);
         }
 
+        /// <summary>A team given where a person was wanted: one error for it, and nothing done.</summary>
+        public static ErrorRecord NotAPerson(object input, Team team, string nothingDone, string next)
+        {
+            var message = $"'{team.Name}' ({team.Id}) is a team, not a person, so {nothingDone}.";
+            return Make(new ArgumentException(message), "InputNotAPerson", ErrorCategory.InvalidArgument, input, message, next);
+        }
+
         public static ErrorRecord Make(Exception exception, string errorId, ErrorCategory category, object? target, string message, string? recommendedAction) =>
             new ErrorRecord(exception, errorId, category, target)
             {

@@ -61,6 +61,12 @@ namespace HeadshotPro.Commands
             return ShouldProcess(target, action);
         }
 
+        /// <summary>
+        /// Whether input was piped to this command. A command that lists then acts only on what was piped — each input
+        /// bound, or one error for it — and never lists everything: not when nothing came, not when an input did not bind.
+        /// </summary>
+        internal bool Piped => MyInvocation.ExpectingInput;
+
         /// <summary>Whether this is a dry run: -WhatIf, or $WhatIfPreference (which a wrapper function's -WhatIf sets).</summary>
         internal bool WhatIfInEffect =>
             MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? LanguagePrimitives.IsTrue(w) : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));

@@ -181,22 +181,38 @@ namespace HeadshotPro.Commands
         protected string? AcceptAddress(object? input, string sentOnce)
         {
             var address = InputAddress.Resolve(input, out var invalid, out var warning);
-            if (address == null)
+            return Taken(address, invalid, warning, address, sentOnce) ? address : null;
+        }
+
+        /// <summary>
+        /// The team or person one input names (<see cref="PersonInput"/>), or null after writing why it names no one, or
+        /// that this command already took it (each is taken once per run).
+        /// </summary>
+        private protected PersonInput? AcceptPerson(object? input, string sentOnce)
+        {
+            var person = PersonInput.Read(input, out var invalid, out var warning);
+            return Taken(person?.Key, invalid, warning, person?.Target, sentOnce, person?.Label) ? person : null;
+        }
+
+        /// <summary>Whether an input that was read (its <paramref name="key"/>, null when it named nothing) is taken: not after an error, and once a run.</summary>
+        private bool Taken(string? key, ErrorRecord? invalid, string? warning, object? target, string sentOnce, string? label = null)
+        {
+            if (key == null)
             {
                 CountLocal(false);
                 WriteError(invalid!);
-                return null;
+                return false;
             }
-            if (!_addresses.Add(address))
+            if (!_addresses.Add(key))
             {
                 CountLocal(false);
-                var message = $"{address} appears more than once in the input; {sentOnce}.";
-                WriteError(ErrorRecords.Make(new ArgumentException(message), "DuplicateInput", ErrorCategory.InvalidArgument, address, message,
+                var message = $"{label ?? key} appears more than once in the input; {sentOnce}.";
+                WriteError(ErrorRecords.Make(new ArgumentException(message), "DuplicateInput", ErrorCategory.InvalidArgument, target, message,
                     "Nothing to do; remove the repeat from the input to silence this error."));
-                return null;
+                return false;
             }
             if (warning != null) WriteWarning(warning);
-            return address;
+            return true;
         }
 
         /// <summary>A result that needs no request (an existing invite, a local error) counts in progress too.</summary>

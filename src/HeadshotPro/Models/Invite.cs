@@ -10,11 +10,12 @@ namespace HeadshotPro
     public sealed class Invite
     {
         public string? Id { get; set; }
-        /// <summary>The address the invite was sent to.</summary>
+
+        /// <summary>The address the invite was sent to: the one the directory knows, and the name every object of the module gives a person by.</summary>
         public string Email { get; set; } = "";
 
-        /// <summary>The address the person signed up with, where the API gives it and it differs from <see cref="Email"/>.</summary>
-        public string? ActiveEmail { get; set; }
+        /// <summary>The address the person signed up with, where it differs from <see cref="Email"/>.</summary>
+        public string? SignUpEmail { get; set; }
         public string? Status { get; set; }
         public string? Link { get; set; }
         public string? TeamId { get; set; }

@@ -6,7 +6,12 @@ namespace HeadshotPro
     public sealed class Member
     {
         public string? Id { get; set; }
+
+        /// <summary>The address the person was invited at (the directory's), through the invite that links their model; where no invite does, the address the API gives.</summary>
         public string Email { get; set; } = "";
+
+        /// <summary>The address the person signed up with, where it differs from <see cref="Email"/>.</summary>
+        public string? SignUpEmail { get; set; }
         public string? Name { get; set; }
 
         /// <summary>accepted (signed up, nothing uploaded), pending (uploading or generating) or finished.</summary>

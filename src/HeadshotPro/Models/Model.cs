@@ -7,7 +7,12 @@ namespace HeadshotPro
     {
         public string Id { get; set; } = "";
         public string? Uid { get; set; }
+
+        /// <summary>The address the person was invited at (the directory's), through the invite that links this model; where no invite does, the address the API gives.</summary>
         public string Email { get; set; } = "";
+
+        /// <summary>The address the person signed up with, where it differs from <see cref="Email"/>.</summary>
+        public string? SignUpEmail { get; set; }
         public string? Title { get; set; }
 
         /// <summary>onboarding, waiting, pending (training), generatingHeadshots, active (ready), failed or deleted.</summary>

@@ -4,13 +4,17 @@ using System.Collections.Generic;
 namespace HeadshotPro
 {
     /// <summary>
-    /// One headshot, as one variant's link: whose it is (<see cref="Email"/>, <see cref="ModelId"/>), which photo
+    /// One headshot, as one variant's link: whose it is (<see cref="Email"/>, the invited address; <see cref="ModelId"/>), which photo
     /// (<see cref="PhotoId"/>), and a signed link to the image (<see cref="Url"/>, valid until <see cref="ExpiresAt"/>;
     /// the API gives fresh links when asked again). A downloader takes these from the pipeline.
     /// </summary>
     public sealed class Photo
     {
+        /// <summary>The address the person was invited at (the directory's); where no invite links the model, the address the API gives.</summary>
         public string? Email { get; set; }
+
+        /// <summary>The address the person signed up with, where it differs from <see cref="Email"/>.</summary>
+        public string? SignUpEmail { get; set; }
         public string ModelId { get; set; } = "";
         public string PhotoId { get; set; } = "";
 
@@ -61,7 +65,11 @@ namespace HeadshotPro
     /// <summary>People put into a team by Add-HeadshotTeamMember -PassThru.</summary>
     public sealed class TeamAssignment
     {
+        /// <summary>The address the person was invited at.</summary>
         public string Email { get; set; } = "";
+
+        /// <summary>The address the person signed up with (the one the assignment was sent with), where it differs from <see cref="Email"/>.</summary>
+        public string? SignUpEmail { get; set; }
         public string TeamId { get; set; } = "";
         public string TeamName { get; set; } = "";
 

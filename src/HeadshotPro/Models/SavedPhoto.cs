@@ -10,7 +10,11 @@ namespace HeadshotPro
     /// </summary>
     public sealed class SavedPhoto
     {
+        /// <summary>The address the person was invited at (the directory's): what directory recipes find the user by.</summary>
         public string Email { get; set; } = "";
+
+        /// <summary>The address the person signed up with, where it differs from <see cref="Email"/>.</summary>
+        public string? SignUpEmail { get; set; }
 
         /// <summary>The file's full path.</summary>
         public string Path { get; set; } = "";
@@ -23,7 +27,7 @@ namespace HeadshotPro
         /// <summary>main, thumbnail or original.</summary>
         public string Variant { get; set; } = "main";
 
-        /// <summary>True when the file was there already and was left alone (no -Force); Bytes is then that file's size.</summary>
+        /// <summary>True when the file was there already holding this very photo (its id and variant) and was left alone (no -Force); Bytes is then that file's size.</summary>
         public bool Skipped { get; set; }
 
         /// <summary>Whether the photo is the person's chosen headshot.</summary>

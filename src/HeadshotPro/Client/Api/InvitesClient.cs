@@ -9,7 +9,7 @@ using Newtonsoft.Json.Linq;
 
 namespace HeadshotPro.Client.Api
 {
-    /// <summary>Invites (API v1): paths and JSON onto <see cref="Invite"/>, and what a retried request means for an invite.</summary>
+    /// <summary>Invites (API v1, and v2's list): paths and JSON onto <see cref="Invite"/>, and what a retried request means for an invite.</summary>
     public sealed class InvitesClient : ApiClient
     {
         /// <summary>Slack for the server's rounding when deciding whether an invite was made after a request was sent.</summary>
@@ -74,7 +74,8 @@ namespace HeadshotPro.Client.Api
 
         /// <summary>
         /// One look-up of an address after an uncertain request, given its own full set of attempts twice over:
-        /// the newest invite of the address, and the live one if any. A rejected key or a stop is passed on as it is.
+        /// the newest invite of the address, and the newest live one if any, by <c>createdAt</c> (lists come in no
+        /// promised order). A rejected key or a stop is passed on as it is.
         /// </summary>
         private async Task<(Invite? Newest, Invite? Live)> SettleAsync(string email, HeadshotProApiException uncertain, string unknownOutcome,
             CancellationToken cancellationToken, RequestOptions? options)
@@ -86,7 +87,7 @@ namespace HeadshotPro.Client.Api
                 {
                     var all = await ListAsync(cancellationToken, lookup).ConfigureAwait(false);
                     var mine = all.Where(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase)).ToList();
-                    return (mine.LastOrDefault(), mine.LastOrDefault(i => InviteStatus.IsLive(i.Status)));
+                    return (InviteJoin.Newest(mine), InviteJoin.Newest(mine.Where(i => InviteStatus.IsLive(i.Status))));
                 }
                 catch (HeadshotProApiException e) when (e.Kind != ApiErrorKind.Unauthorized)
                 {
@@ -108,30 +109,23 @@ namespace HeadshotPro.Client.Api
             return new Invite { Id = id, Email = (string?)invite["email"] ?? "", Status = InviteStatus.Normalize((string?)invite["status"]) };
         }
 
-        /// <summary>The invite of one address (v2's look-up by address), or null when there is none.</summary>
-        public async Task<Invite?> GetByEmailAsync(string email, CancellationToken cancellationToken, RequestOptions? options = null)
+        /// <summary>
+        /// Every invite of the organization as v2 lists them (not paginated): the invited address, the v2 status, the
+        /// person's model once they have one, the team's name — and no id. In the server's order.
+        /// </summary>
+        public async Task<IReadOnlyList<Invite>> ListV2Async(CancellationToken cancellationToken, RequestOptions? options = null) =>
+            ListOf(await V2Async(Get, "organization/invites", null, options, cancellationToken).ConfigureAwait(false), "invites", V2Invite);
+
+        private static Invite V2Invite(JObject item) => new Invite
         {
-            JObject body;
-            try
-            {
-                body = await V2Async(Get, "organization/invites/" + Segment(email), null, options, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.NotFound)
-            {
-                return null;
-            }
-            var invite = body["invite"] as JObject ?? throw Unexpected("The invite answer has no 'invite' object.");
-            return new Invite
-            {
-                Id = Text(invite["id"]),
-                Email = Text(invite["email"]) ?? email,
-                Status = InviteStatus.Normalize(Text(invite["status"])),
-                ModelId = Text(invite["modelId"]),
-                TeamId = Text(invite["teamId"]),
-                TeamName = Text(invite["teamName"]),
-                CreatedAt = DateOf(invite["createdAt"]),
-            };
-        }
+            Id = Text(item["id"]),
+            Email = Text(item["email"]) ?? "",
+            Status = InviteStatus.Normalize(Text(item["status"])),
+            ModelId = Text(item["modelId"]),
+            TeamId = Text(item["teamId"]),
+            TeamName = Text(item["teamName"]),
+            CreatedAt = DateOf(item["createdAt"]),
+        };
 
         /// <summary>
         /// Every invite of the organization, in the server's order. The list carries <c>valid</c> and <c>used</c> rather
@@ -144,10 +138,11 @@ namespace HeadshotPro.Client.Api
             return items.OfType<JObject>().Select(Listed).ToList();
         }
 
+        /// <summary>The newest live invite of an address by <c>createdAt</c>, or null.</summary>
         public async Task<Invite?> FindLiveAsync(string email, CancellationToken cancellationToken, RequestOptions? options = null)
         {
             var all = await ListAsync(cancellationToken, options).ConfigureAwait(false);
-            return all.LastOrDefault(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase) && InviteStatus.IsLive(i.Status));
+            return InviteJoin.Newest(all.Where(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase) && InviteStatus.IsLive(i.Status)));
         }
 
 

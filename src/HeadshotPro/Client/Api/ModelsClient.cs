@@ -30,25 +30,22 @@ namespace HeadshotPro.Client.Api
             return ModelOf(body["model"] as JObject ?? throw Unexpected("The model answer has no 'model' object."));
         }
 
-        public Task<Page<Model>> ListPageAsync(string? status, string? teamId, int offset, int limit, CancellationToken cancellationToken, RequestOptions? options = null) =>
-            V2PageAsync("organization/models", "models", ModelOf, offset, limit, options, cancellationToken, ("status", status), ("teamId", teamId));
+        /// <summary>One page of models, of a stage and a team if given; an unknown team is NotFound about a Team.</summary>
+        public async Task<Page<Model>> ListPageAsync(string? status, string? teamId, int offset, int limit, CancellationToken cancellationToken, RequestOptions? options = null)
+        {
+            try
+            {
+                return await V2PageAsync("organization/models", "models", ModelOf, offset, limit, options, cancellationToken, ("status", status), ("teamId", teamId)).ConfigureAwait(false);
+            }
+            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.NotFound && teamId != null)
+            {
+                throw e.About("Team");
+            }
+        }
 
         /// <summary>A lazy reader of the models list: a page is fetched only when the reader is asked for it.</summary>
         public PageReader<Model> Reader(string? status, string? teamId, RequestOptions? options, int offset = 0, long? most = null, int pageSize = Paging.DefaultLimit) =>
             new PageReader<Model>((o, l, ct) => ListPageAsync(status, teamId, o, l, ct, options), offset, pageSize, most);
-
-        /// <summary>
-        /// Every model, read once, by address: for each person their newest model that is not deleted, else their newest.
-        /// Reads all pages (200 a page).
-        /// </summary>
-        public async Task<IReadOnlyDictionary<string, Model>> ByAddressAsync(CancellationToken cancellationToken, RequestOptions? options = null)
-        {
-            var all = await Reader(null, null, options, pageSize: Paging.MaxLimit).RestAsync(cancellationToken).ConfigureAwait(false);
-            return all.Where(m => m.Email.Length > 0)
-                .GroupBy(m => m.Email, StringComparer.OrdinalIgnoreCase)
-                .ToDictionary(g => g.Key, g => g.OrderBy(m => m.Status == "deleted" ? 0 : 1).ThenBy(m => m.CreatedAt ?? DateTime.MinValue).Last(),
-                    StringComparer.OrdinalIgnoreCase);
-        }
 
         internal static Model ModelOf(JObject m) => new Model
         {

@@ -13,7 +13,8 @@ namespace HeadshotPro.Client.Api
 {
     /// <summary>
     /// Saves photos from the photo host (the vendor's CDN) to files: streamed to a temporary file in the target folder and
-    /// renamed into place only when complete, so there is never a half file under the final name. Uses the photo-host
+    /// renamed into place only when complete, so there is never a half file under the final name; each file carries its
+    /// <see cref="PhotoStamp"/> (which photo it holds). Uses the photo-host
     /// connection (no API key, no pacer); its own timeouts and retries; an expired link is refreshed from the API once.
     /// </summary>
     public sealed class PhotoDownloader
@@ -73,7 +74,7 @@ namespace HeadshotPro.Client.Api
                 if (vetoed != null) throw vetoed;
                 attempt++;
                 options?.Sent?.Invoke();
-                var outcome = await AttemptAsync(current.Url!, target, overwrite, options, progress, attempt, cancellationToken).ConfigureAwait(false);
+                var outcome = await AttemptAsync(current.Url!, target, overwrite, PhotoStamp.For(current.PhotoId, current.Variant), options, progress, attempt, cancellationToken).ConfigureAwait(false);
                 switch (outcome.Kind)
                 {
                     case OutcomeKind.Saved:
@@ -142,7 +143,7 @@ namespace HeadshotPro.Client.Api
             public Exception? Error;
         }
 
-        private async Task<Outcome> AttemptAsync(Uri url, string target, bool overwrite, RequestOptions? options, DownloadProgress? progress, int attempt,
+        private async Task<Outcome> AttemptAsync(Uri url, string target, bool overwrite, PhotoStamp? stamp, RequestOptions? options, DownloadProgress? progress, int attempt,
             CancellationToken cancellationToken)
         {
             var outcome = new Outcome();
@@ -175,9 +176,9 @@ namespace HeadshotPro.Client.Api
                             var length = response.Content.Headers.ContentLength;
                             temp = registered = TempPathFor(target);
                             progress?.TempCreated(temp);
-                            long written = 0;
+                            long written = 0, stamped = 0;
                             using (attemptCts.Token.Register(response.Dispose))
-                            using (var file = OpenTemp(temp))
+                            using (var file = stamp == null ? OpenTemp(temp) : stamp.Into(OpenTemp(temp)))
                             using (var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
                             {
                                 var buffer = new byte[BufferBytes];
@@ -193,13 +194,14 @@ namespace HeadshotPro.Client.Api
                                     if (length is long most && written > most) break;
                                 }
                                 await FlushAsync(file, temp, cancellationToken).ConfigureAwait(false);
+                                stamped = PhotoStamp.Added(file);
                             }
                             if (length is long expected && written != expected)
                             {
                                 Transient(outcome, $"GET {shown} sent {written:N0} of its {expected:N0} bytes", "an incomplete body");
                                 return outcome;
                             }
-                            outcome.Bytes = written;
+                            outcome.Bytes = written + stamped;
                             outcome.Kind = Place(temp, target, overwrite) ? OutcomeKind.Saved : OutcomeKind.AppearedMeanwhile;
                             if (outcome.Kind == OutcomeKind.AppearedMeanwhile) outcome.Bytes = new FileInfo(target).Length;
                             else temp = null;
@@ -337,7 +339,7 @@ namespace HeadshotPro.Client.Api
 
         public const string TempSuffix = ".part";
 
-        private static FileStream OpenTemp(string temp)
+        private static Stream OpenTemp(string temp)
         {
             try
             {
@@ -350,7 +352,7 @@ namespace HeadshotPro.Client.Api
             }
         }
 
-        private static async Task WriteAsync(FileStream file, byte[] buffer, int count, string temp, CancellationToken cancellationToken)
+        private static async Task WriteAsync(Stream file, byte[] buffer, int count, string temp, CancellationToken cancellationToken)
         {
             try
             {
@@ -362,7 +364,7 @@ namespace HeadshotPro.Client.Api
             }
         }
 
-        private static async Task FlushAsync(FileStream file, string temp, CancellationToken cancellationToken)
+        private static async Task FlushAsync(Stream file, string temp, CancellationToken cancellationToken)
         {
             try
             {

@@ -60,13 +60,22 @@ namespace HeadshotPro.Client.Api
         }
 
         /// <summary>One page of the organization's favorites (each person's chosen headshot), optionally of one team.</summary>
-        public Task<Page<Photo>> FavoritesPageAsync(string? teamId, bool allVariants, int offset, int limit, CancellationToken cancellationToken, RequestOptions? options = null) =>
-            V2PageAsync("organization/photos/favorites", "photos", p =>
+        public async Task<Page<Photo>> FavoritesPageAsync(string? teamId, bool allVariants, int offset, int limit, CancellationToken cancellationToken, RequestOptions? options = null)
+        {
+            try
             {
-                var photo = PhotoOf(p, null);
-                photo.IsFavorite = true;
-                return photo;
-            }, offset, limit, options, cancellationToken, ("teamId", teamId), ("include", Include(allVariants)));
+                return await V2PageAsync("organization/photos/favorites", "photos", p =>
+                {
+                    var photo = PhotoOf(p, null);
+                    photo.IsFavorite = true;
+                    return photo;
+                }, offset, limit, options, cancellationToken, ("teamId", teamId), ("include", Include(allVariants))).ConfigureAwait(false);
+            }
+            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.NotFound && teamId != null)
+            {
+                throw e.About("Team");
+            }
+        }
 
         public PageReader<Photo> FavoritesReader(string? teamId, bool allVariants, RequestOptions? options, int offset = 0, long? most = null, int pageSize = Paging.DefaultLimit) =>
             new PageReader<Photo>((o, l, ct) => FavoritesPageAsync(teamId, allVariants, o, l, ct, options), offset, pageSize, most);
@@ -94,6 +103,7 @@ namespace HeadshotPro.Client.Api
             if (fresh == null)
                 throw new HeadshotProApiException(ApiErrorKind.NotFound, $"Photo {photo.PhotoId} of model {photo.ModelId} is no longer among its active photos.", 404, "NOT_FOUND").About("Photo");
             fresh.Email ??= photo.Email;
+            fresh.SignUpEmail ??= photo.SignUpEmail;
             fresh.Title ??= photo.Title;
             fresh.TeamId ??= photo.TeamId;
             fresh.TeamName ??= photo.TeamName;

@@ -1,9 +1,14 @@
+using System.Linq;
 using System.Management.Automation;
-using HeadshotPro.Client.Api;
+using HeadshotPro.Client;
+using HeadshotPro.Client.Transport;
 
 namespace HeadshotPro.Commands
 {
-    /// <summary>Headshot models (API v2): by id, the model of each person piped in, or the organization's list, paged.</summary>
+    /// <summary>
+    /// Headshot models (API v2): by id, the model of each person (or team) piped in, or the organization's list, paged.
+    /// Each names its person by the invited address.
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "HeadshotModel", DefaultParameterSetName = ListSet, SupportsPaging = true)]
     [OutputType(typeof(Model))]
     public sealed class GetHeadshotModel : HeadshotProPipelineCmdlet
@@ -17,7 +22,7 @@ namespace HeadshotPro.Commands
         [ValidateNotNullOrEmpty]
         public string[] Id { get; set; } = null!;
 
-        /// <summary>Addresses, or objects carrying one (members, models, invites, AD or Entra ID users, CSV rows); webhook events by their ModelId.</summary>
+        /// <summary>People (addresses, members, models, invites, photos, webhook events, AD or Entra ID users, CSV rows) or teams.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByEmailSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Mail", "EmailAddress", "PrimarySmtpAddress", "UserPrincipalName")]
         public object[] Email { get; set; } = null!;
@@ -32,7 +37,7 @@ namespace HeadshotPro.Commands
         [ValidateNotNullOrEmpty]
         public string? Team { get; set; }
 
-        private ModelLookup? _lookup;
+        private People _people = null!;
 
         protected override string Activity => "Reading HeadshotPro models";
 
@@ -40,39 +45,40 @@ namespace HeadshotPro.Commands
 
         protected override System.Collections.ICollection? GivenItems => ParameterSetName == ByIdSet ? Id : ParameterSetName == ByEmailSet ? Email : null;
 
-        protected override void BeginInput() => _lookup = new ModelLookup(Session.Client);
+        protected override void BeginInput() => _people = new People(Session.Client);
 
         protected override void ProcessInput()
         {
-            var client = Session.Client;
+            var people = _people;
             if (ParameterSetName == ByIdSet)
             {
                 foreach (var given in Id)
                 {
                     var id = given.Trim();
-                    Submit(id, async (options, ct) => await client.Models.GetAsync(id, ct, options).ConfigureAwait(false));
+                    Submit(id, async (options, ct) => await people.ModelAsync(id, options, ct).ConfigureAwait(false));
                 }
+                return;
             }
-            else if (ParameterSetName == ByEmailSet)
+            if (ParameterSetName != ByEmailSet) return;
+            var client = Session.Client;
+            foreach (var input in Email)
             {
-                var lookup = _lookup!;
-                foreach (var input in Email)
-                {
-                    if (ModelLookup.EventModelId(input) is string eventModel)
+                var person = AcceptPerson(input, "its model is written once");
+                if (person == null) continue;
+                if (person.Team is Team team)
+                    Submit(person.Target, async (options, ct) =>
                     {
-                        Submit(input, async (options, ct) => await lookup.FromEventAsync(input, eventModel, options, ct).ConfigureAwait(false));
-                        continue;
-                    }
-                    var address = AcceptAddress(input, "its model is written once");
-                    if (address == null) continue;
-                    Submit(address, async (options, ct) => await lookup.FindAsync(address, input, reread: true, options, ct).ConfigureAwait(false));
-                }
+                        var names = await people.NamesAsync(options, ct).ConfigureAwait(false);
+                        var models = await client.Models.Reader(null, team.Id, options, pageSize: Paging.MaxLimit).RestAsync(ct).ConfigureAwait(false);
+                        return new Results(models.Select(m => { names.Name(m); return m; }).ToList());
+                    }, label: team.Name);
+                else Submit(person.Target, async (options, ct) => await people.ModelOfAsync(person, reread: true, options, ct).ConfigureAwait(false), label: person.Label);
             }
         }
 
         protected override void EndInput()
         {
-            if (ParameterSetName != ListSet) return;
+            if (ParameterSetName != ListSet || Piped) return;
             string? teamId = null;
             if (Team != null)
             {
@@ -83,7 +89,9 @@ namespace HeadshotPro.Commands
             var client = Session.Client;
             var status = Status;
             var options = Requests;
-            WritePaged((offset, most) => client.Models.Reader(status, teamId, options, offset, most), null, Status, "Listing models");
+            var people = _people;
+            var named = people.Named<Model>((o, l, ct) => client.Models.ListPageAsync(status, teamId, o, l, ct, options), (names, m) => names.Name(m), options);
+            WritePaged((offset, most) => new PageReader<Model>(named, offset, Paging.DefaultLimit, most), null, Status, "Listing models");
         }
     }
 }

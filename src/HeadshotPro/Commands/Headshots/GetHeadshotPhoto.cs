@@ -8,8 +8,9 @@ using HeadshotPro.Client;
 namespace HeadshotPro.Commands
 {
     /// <summary>
-    /// Headshots (API v2) as links: a model's photos, or with -Favorite the person's chosen one; without a model, the
-    /// organization's favorites. Each output object carries Email, ModelId, PhotoId, Url, ExpiresAt and Variant.
+    /// Headshots (API v2) as links: a model's photos, or with -Favorite the person's chosen one; a team's favorites; without
+    /// input, the organization's favorites. Each output object carries Email (the invited address), SignUpEmail, ModelId,
+    /// PhotoId, Url, ExpiresAt and Variant.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "HeadshotPhoto", DefaultParameterSetName = OrganizationSet, SupportsPaging = true)]
     [OutputType(typeof(Photo))]
@@ -19,7 +20,7 @@ namespace HeadshotPro.Commands
         private const string ByModelIdSet = "ByModelId";
         private const string ByEmailSet = "ByEmail";
 
-        /// <summary>Models, members, webhook events, or addresses (and objects carrying one: invites, AD or Entra ID users, CSV rows).</summary>
+        /// <summary>People (addresses, members, models, invites, webhook events, AD or Entra ID users, CSV rows) or teams.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByEmailSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Mail", "EmailAddress", "PrimarySmtpAddress", "UserPrincipalName")]
         public object[] Email { get; set; } = null!;
@@ -50,7 +51,7 @@ namespace HeadshotPro.Commands
         [ValidateSet("main", "thumbnail", "original")]
         public string Variant { get; set; } = "main";
 
-        private ModelLookup? _lookup;
+        private People _people = null!;
 
         protected override string Activity => "Reading HeadshotPro photos";
 
@@ -66,7 +67,7 @@ namespace HeadshotPro.Commands
                 ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(message), "FavoriteWithLikedStatus", ErrorCategory.InvalidArgument, LikedStatus, message,
                     "Leave out -LikedStatus, or -Favorite."));
             }
-            _lookup = new ModelLookup(Session.Client);
+            _people = new People(Session.Client);
         }
 
         protected override void ProcessInput()
@@ -77,29 +78,34 @@ namespace HeadshotPro.Commands
                 foreach (var given in ModelId)
                 {
                     var id = given.Trim();
-                    Submit(id, async (options, ct) => await PhotosOf(client, await client.Models.GetAsync(id, ct, options).ConfigureAwait(false), id, options, ct).ConfigureAwait(false));
+                    var people = _people;
+                    Submit(id, async (options, ct) => await PhotosOf(client, await people.ModelAsync(id, options, ct).ConfigureAwait(false), id, options, ct).ConfigureAwait(false));
                 }
             }
             else if (ParameterSetName == ByEmailSet)
             {
-                var lookup = _lookup!;
+                var people = _people;
+                var variant = Variant;
                 foreach (var input in Email)
                 {
-                    if (ModelLookup.EventModelId(input) is string eventModel)
-                    {
-                        Submit(input, async (options, ct) =>
-                            await PhotosOf(client, await lookup.FromEventAsync(input, eventModel, options, ct).ConfigureAwait(false), eventModel, options, ct).ConfigureAwait(false));
-                        continue;
-                    }
-                    var address = AcceptAddress(input, "its photos are written once");
-                    if (address == null) continue;
-                    Submit(address, async (options, ct) =>
-                        await PhotosOf(client, await lookup.FindAsync(address, input, reread: false, options, ct).ConfigureAwait(false), address, options, ct).ConfigureAwait(false));
+                    var person = AcceptPerson(input, "its photos are written once");
+                    if (person == null) continue;
+                    if (person.Team is Team team)
+                        Submit(person.Target, async (options, ct) =>
+                        {
+                            var read = people.Named<Photo>((o, l, c) => client.Photos.FavoritesPageAsync(team.Id, variant != "main", o, l, c, options), (names, p) => names.Name(p), options);
+                            var favorites = await new Client.Transport.PageReader<Photo>(read, pageSize: Client.Transport.Paging.MaxLimit).RestAsync(ct).ConfigureAwait(false);
+                            return new Results(favorites.Select(p => p.WithVariant(variant)).ToList());
+                        }, label: team.Name);
+                    else
+                        Submit(person.Target, async (options, ct) =>
+                            await PhotosOf(client, await people.ModelOfAsync(person, reread: false, options, ct).ConfigureAwait(false), person.Label, options, ct).ConfigureAwait(false),
+                            label: person.Label);
                 }
             }
         }
 
-        /// <summary>One model's photos (or its favorite) as the chosen variant's links, each with the person's address.</summary>
+        /// <summary>One model's photos (or its favorite) as the chosen variant's links, each with the person's addresses.</summary>
         private async Task<object?> PhotosOf(HeadshotProClient client, Model model, string target, Client.RequestOptions options, CancellationToken ct)
         {
             var all = Variant != "main";
@@ -120,7 +126,7 @@ namespace HeadshotPro.Commands
         private Photo Stamp(Photo photo, Model model)
         {
             var stamped = photo.WithVariant(Variant);
-            if (string.IsNullOrEmpty(stamped.Email) && model.Email.Length > 0) stamped.Email = model.Email;
+            if (string.IsNullOrEmpty(stamped.Email) && model.Email.Length > 0) (stamped.Email, stamped.SignUpEmail) = (model.Email, model.SignUpEmail);
             stamped.Title ??= model.Title;
             stamped.TeamId ??= model.TeamId;
             stamped.TeamName ??= model.TeamName;
@@ -129,7 +135,7 @@ namespace HeadshotPro.Commands
 
         protected override void EndInput()
         {
-            if (ParameterSetName != OrganizationSet) return;
+            if (ParameterSetName != OrganizationSet || Piped) return;
             string? teamId = null;
             if (Team != null)
             {
@@ -141,9 +147,10 @@ namespace HeadshotPro.Commands
             var all = Variant != "main";
             var variant = Variant;
             var options = Requests;
+            var named = _people.Named<Photo>((o, l, ct) => client.Photos.FavoritesPageAsync(teamId, all, o, l, ct, options), (names, p) => names.Name(p), options);
             WritePaged((offset, most) => new Client.Transport.PageReader<Photo>(async (o, l, ct) =>
             {
-                var page = await client.Photos.FavoritesPageAsync(teamId, all, o, l, ct, options).ConfigureAwait(false);
+                var page = await named(o, l, ct).ConfigureAwait(false);
                 return new Client.Transport.Page<Photo>(page.Items.Select(p => p.WithVariant(variant)).ToList(), page.Offset, page.Total, page.HasMore);
             }, offset, Client.Transport.Paging.DefaultLimit, most), null, Team, "Listing the organization's favorite headshots");
         }

@@ -12,10 +12,11 @@ using Microsoft.PowerShell.Commands;
 namespace HeadshotPro.Commands
 {
     /// <summary>
-    /// Saves headshots (Get-HeadshotPhoto output) as files in one folder, named after the person by default. Streams each
-    /// photo to a temporary file beside its target and renames it into place when complete: never a half file. Existing
-    /// files are skipped (and written out with Skipped) unless -Force. Expired links are refreshed from the API once. The
-    /// API key never goes to the photo host.
+    /// Saves headshots (Get-HeadshotPhoto output) as files in one folder, named after the person's invited address by
+    /// default. Streams each photo to a temporary file beside its target and renames it into place when complete: never a
+    /// half file. Each file carries a <see cref="PhotoStamp"/> saying which photo it holds: a file that holds this photo
+    /// already is skipped (and written out with Skipped) unless -Force; one that holds another (a changed favorite), or
+    /// that no stamp names, is replaced. Expired links are refreshed from the API once. The API key never goes to the photo host.
     /// </summary>
     [Cmdlet(VerbsData.Save, "HeadshotPhoto", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(SavedPhoto))]
@@ -36,7 +37,7 @@ namespace HeadshotPro.Commands
         [ValidateNotNullOrEmpty]
         public string FileName { get; set; } = PhotoFileName.DefaultTemplate;
 
-        /// <summary>Replace files that exist (by default they are skipped).</summary>
+        /// <summary>Save again a file that holds this very photo already (by default it is skipped).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -160,24 +161,27 @@ namespace HeadshotPro.Commands
                         "Name files per photo, e.g. -FileName '{Email}-{PhotoId}.jpg', or save one photo per person (Get-HeadshotPhoto -Favorite)."));
                     continue;
                 }
-                if (!Force && File.Exists(full))
+                var exists = File.Exists(full);
+                var held = exists ? PhotoStamp.ReadFile(full!) : null;
+                if (exists && !Force && held != null && held.Equals(PhotoStamp.For(photo.PhotoId, photo.Variant)))
                 {
                     if (_dryRun)
                     {
-                        ShouldProcess($"{full} exists: it would be skipped (-Force replaces it).", null, null);
+                        ShouldProcess($"{full} holds this photo ({held}) already: it would be skipped (-Force saves it again).", null, null);
                         continue;
                     }
                     CountLocal(true);
-                    WriteVerbose($"{full} exists; skipped (-Force replaces it).");
+                    WriteVerbose($"{full} holds this photo ({held}) already; skipped (-Force saves it again).");
                     WriteObject(Output(photo, full!, new FileInfo(full).Length, skipped: true));
                     continue;
                 }
                 var who = string.IsNullOrEmpty(photo.Email) ? "photo " + photo.PhotoId : photo.Email;
-                if (!ShouldProcess(full, $"Save the headshot of {who} ({photo.Variant}, {photo.PhotoId})")) continue;
+                var replacing = !exists ? "" : held == null ? ", replacing a file that names no HeadshotPro photo" : held.Equals(PhotoStamp.For(photo.PhotoId, photo.Variant)) ? ", again" : $", replacing photo {held}";
+                if (!ShouldProcess(full, $"Save the headshot of {who} ({photo.Variant}, {photo.PhotoId}){replacing}")) continue;
 
                 var folder = _folder;
                 var fileName = name!;
-                var force = Force.IsPresent;
+                var force = Force.IsPresent || exists;
                 var progress = _progress;
                 Submit(photo, async (options, ct) =>
                 {
@@ -190,6 +194,7 @@ namespace HeadshotPro.Commands
         private static SavedPhoto Output(Photo photo, string path, long bytes, bool skipped) => new SavedPhoto
         {
             Email = photo.Email ?? "",
+            SignUpEmail = photo.SignUpEmail,
             Path = path,
             Bytes = bytes,
             PhotoId = photo.PhotoId,

@@ -5,13 +5,15 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using HeadshotPro.Client;
+using HeadshotPro.Client.Api;
 
 namespace HeadshotPro.Commands
 {
     /// <summary>
-    /// Invites by id, or the organization's invites filtered by address and status. A value given by position that is
-    /// neither an address nor a wildcard pattern is an id (as Get-ADUser takes an identity by position). An exact
-    /// address that matches no invite is InviteNotFound; a wildcard that matches nothing writes nothing.
+    /// The organization's invites, from the two list calls joined (v1's ids and links, v2's statuses, models and team
+    /// names) plus the models' sign-up addresses: a few requests whatever the count. By id; by exact address (the
+    /// person's current invite); by wildcard; for people and teams piped in; or all. A value given by position that is
+    /// neither an address nor a wildcard pattern is an id (as Get-ADUser takes an identity by position).
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "HeadshotInvite", DefaultParameterSetName = ListSet)]
     [OutputType(typeof(Invite))]
@@ -20,15 +22,16 @@ namespace HeadshotPro.Commands
         private const string ListSet = "List";
         private const string ByIdSet = "ById";
 
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByIdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = ByIdSet)]
         [Alias("InviteId")]
         [ValidateNotNullOrEmpty]
         public string[] Id { get; set; } = null!;
 
-        /// <summary>Only invites whose address matches (wildcards allowed).</summary>
-        [Parameter(Position = 0, ParameterSetName = ListSet)]
+        /// <summary>Addresses (wildcards allowed), ids, people (invites, members, models, AD or Entra ID users, CSV rows) or teams.</summary>
+        [Parameter(Position = 0, ParameterSetName = ListSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("Mail", "EmailAddress", "PrimarySmtpAddress", "UserPrincipalName")]
         [SupportsWildcards]
-        public string? Email { get; set; }
+        public object[]? Email { get; set; }
 
         /// <summary>Only invites in these statuses: pending, accepted, uploading, generating, completed, revoked, deleted (v1's names are accepted too).</summary>
         [Parameter(ParameterSetName = ListSet)]
@@ -38,137 +41,112 @@ namespace HeadshotPro.Commands
 
         protected override string Activity => "Reading HeadshotPro invites";
 
-        protected override string Describe(object target) => "Reading invite " + target;
+        protected override string Describe(object target) =>
+            target == null ? "Listing invites"
+            : target is Team team ? "Listing the invites of team " + team.Name
+            : target is string text && WildcardPattern.ContainsWildcardCharacters(text) ? "Listing the invites matching " + text
+            : "Reading the invite of " + target;
 
-        protected override System.Collections.ICollection? GivenItems => ParameterSetName == ByIdSet ? Id : null;
+        protected override System.Collections.ICollection? GivenItems => ParameterSetName == ByIdSet ? Id : Email;
 
-        private InviteList _listed = null!;
+        private People _people = null!;
+        private HashSet<string>? _wanted;
+        private IReadOnlyList<Team>? _teams;
 
-        /// <summary>"7a5e68fd…" given where an address goes: no @, no wildcard.</summary>
-        private bool EmailIsAnId => ParameterSetName == ListSet && Email != null && Email.IndexOf('@') < 0 && !WildcardPattern.ContainsWildcardCharacters(Email);
-
-        protected override void BeginInput() => _listed = new InviteList(Session.Client);
+        protected override void BeginInput()
+        {
+            _people = new People(Session.Client);
+            _wanted = Status == null ? null : new HashSet<string>(Status.Select(st => InviteStatus.Normalize(st)!), StringComparer.OrdinalIgnoreCase);
+            _teams = Session.Teams;
+        }
 
         protected override void ProcessInput()
         {
-            if (ParameterSetName != ByIdSet && !EmailIsAnId) return;
-            var client = Session.Client;
-            var listed = _listed;
-            foreach (var given in ParameterSetName == ByIdSet ? Id : new[] { Email! })
+            if (ParameterSetName == ByIdSet)
             {
-                var id = given.Trim();
-                Submit(id, async (options, ct) =>
+                foreach (var id in Id) ById(id.Trim(), id);
+                return;
+            }
+            if (Email == null) return;
+            foreach (var input in Email)
+            {
+                var text = (input is PSObject ps ? ps.BaseObject : input) as string;
+                if (text != null && WildcardPattern.ContainsWildcardCharacters(text.Trim()))
                 {
-                    var invite = await client.GetInviteAsync(id, ct, options).ConfigureAwait(false);
-                    if (!InviteStatus.IsUsed(invite.Status)) return invite;
-                    // Once used, the API gives the person's active address; the invited one, and the rest, are in the list.
-                    var found = (await listed.GetAsync(options, ct).ConfigureAwait(false)).FirstOrDefault(i => i.Id == id);
-                    if (found == null) return invite;
-                    found.ActiveEmail = string.Equals(invite.Email, found.Email, StringComparison.OrdinalIgnoreCase) ? null : invite.Email;
-                    found.Status = invite.Status;
-                    return found;
-                });
+                    var pattern = new WildcardPattern(text.Trim(), WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
+                    Write(text.Trim(), all => all.Where(i => pattern.IsMatch(i.Email)));
+                    continue;
+                }
+                if (text != null && text.Trim().Length > 0 && text.IndexOf('@') < 0)
+                {
+                    ById(text.Trim(), text);
+                    continue;
+                }
+                var person = AcceptPerson(input, "its invite is written once");
+                if (person == null) continue;
+                if (person.Team is Team team) Write(team, all => all.Where(i => i.TeamId == team.Id));
+                else Person(person);
             }
         }
 
         protected override void EndInput()
         {
-            if (ParameterSetName == ListSet && !EmailIsAnId) List();
+            if (ParameterSetName == ListSet && Email == null && !Piped) Write(null, all => all);
         }
 
-        /// <summary>One exact address, by v2's look-up: the invite (in -Status, if given), or InviteNotFound.</summary>
-        private void LookUpAddress(HeadshotProClient client, string email, HashSet<string>? wanted)
+        private void ById(string id, object target)
         {
-            Invite? invite;
-            try
+            var people = _people;
+            Submit(target, async (options, ct) =>
             {
-                invite = Call(ct => client.Invites.GetByEmailAsync(email.Trim(), ct, Requests));
-            }
-            catch (HeadshotProApiException e)
-            {
-                WriteItemError(e, email, "Looking up the invite of " + email);
-                return;
-            }
-            if (invite == null)
-            {
-                var message = $"No invite has the address {email}.";
-                WriteError(ErrorRecords.Make(new ItemNotFoundException(message), "InviteNotFound", ErrorCategory.ObjectNotFound, email, message,
-                    "Check the address; Get-HeadshotInvite without -Email lists every invite, and wildcards (*@corp.example) match parts."));
-                return;
-            }
-            if (wanted == null || (invite.Status != null && wanted.Contains(invite.Status))) WriteObject(invite);
+                var invite = await people.InviteByIdAsync(id, options, ct).ConfigureAwait(false) ?? throw People.NoInvite(id);
+                return await FinishedAsync(new[] { invite }, options, ct).ConfigureAwait(false);
+            }, label: id);
         }
 
-        /// <summary>
-        /// Writes the list in the server's order. A used invite's stage is looked up only when it could change what is
-        /// written (no -Status, or a -Status that a used invite can have); a failed look-up writes the invite with an
-        /// unknown status and an error.
-        /// </summary>
-        private void List()
+        /// <summary>A person's invite: that invite (an invite or an InviteId), the one that links their model, else their current one by address.</summary>
+        private void Person(PersonInput person)
         {
-            var client = Session.Client;
-            var wanted = Status == null ? null : new HashSet<string>(Status.Select(st => InviteStatus.Normalize(st)!), StringComparer.OrdinalIgnoreCase);
-            if (!string.IsNullOrEmpty(Email) && !WildcardPattern.ContainsWildcardCharacters(Email))
+            var people = _people;
+            var wanted = _wanted;
+            Submit(person.Target, async (options, ct) =>
             {
-                LookUpAddress(client, Email!, wanted);
-                return;
-            }
-            IReadOnlyList<Invite> invites;
-            try
-            {
-                invites = Call(ct => client.ListInvitesAsync(ct, Requests));
-            }
-            catch (HeadshotProApiException e)
-            {
-                WriteItemError(e, Email, "Listing invites");
-                return;
-            }
-            var pattern = string.IsNullOrEmpty(Email) ? null : new WildcardPattern(Email, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-            var matching = invites.Where(i => pattern == null || pattern.IsMatch(i.Email)).ToList();
-            var lookUp = wanted == null || wanted.Overlaps(InviteStatus.UsedAndValid);
-            var failures = new Dictionary<Invite, Exception>();
-            var toLookUp = matching.Where(i => i.Status == null && i.Id != null && lookUp).ToList();
-            if (toLookUp.Count > 0)
-            {
-                var options = Requests;
-                var throttle = ThrottleLimit;
-                Call(async ct =>
-                {
-                    using (var slots = new SemaphoreSlim(throttle))
-                    {
-                        await Task.WhenAll(toLookUp.Select(async invite =>
-                        {
-                            await slots.WaitAsync(ct).ConfigureAwait(false);
-                            try
-                            {
-                                invite.Status = (await client.GetInviteAsync(invite.Id!, ct, options).ConfigureAwait(false)).Status;
-                            }
-                            catch (HeadshotProApiException e)
-                            {
-                                lock (failures) failures[invite] = e;
-                            }
-                            finally
-                            {
-                                slots.Release();
-                            }
-                        })).ConfigureAwait(false);
-                    }
-                    return true;
-                });
-            }
-            var teams = matching.Any(i => i.TeamId != null) ? Session.Teams ?? ReadOrganization()?.Teams : null;
-            foreach (var invite in matching) invite.TeamName = teams?.FirstOrDefault(t => t.Id == invite.TeamId)?.Name;
-            foreach (var invite in matching)
-            {
-                if (failures.TryGetValue(invite, out var failure))
-                {
-                    WriteObject(invite);
-                    WriteItemError(failure, invite.Id, $"Reading the status of {invite.Email}'s invite");
-                    continue;
-                }
-                if (wanted == null || (invite.Status != null && wanted.Contains(invite.Status))) WriteObject(invite);
-            }
+                var all = await people.InvitesAsync(options, ct).ConfigureAwait(false);
+                IEnumerable<Invite> theirs;
+                if (person.InviteId != null) theirs = new[] { all.FirstOrDefault(i => i.Id == person.InviteId) ?? throw People.NoInvite(person.InviteId) };
+                else if (person.ModelId != null) theirs = all.Where(i => i.ModelId == person.ModelId);
+                else theirs = all.Where(i => string.Equals(i.Email, person.Address, StringComparison.OrdinalIgnoreCase));
+                var found = theirs.ToList();
+                if (found.Count == 0)
+                    throw new HeadshotProApiException(ApiErrorKind.NotFound, $"No invite has the address {person.Label}.", null, "NOT_FOUND");
+                var current = InviteJoin.Current(found.Where(i => wanted == null || i.Status != null && wanted.Contains(i.Status)));
+                return current == null ? null : await FinishedAsync(new[] { current }, options, ct).ConfigureAwait(false);
+            }, label: person.Label);
         }
 
+        /// <summary>The invites <paramref name="choose"/> takes from all of them, in -Status, in the server's order.</summary>
+        private void Write(object? target, Func<IEnumerable<Invite>, IEnumerable<Invite>> choose)
+        {
+            var people = _people;
+            Submit(target!, async (options, ct) =>
+                await FinishedAsync(choose(await people.InvitesAsync(options, ct).ConfigureAwait(false)).ToList(), options, ct).ConfigureAwait(false),
+                label: Describe(target!));
+        }
+
+        /// <summary>Copies of <paramref name="invites"/> (those in -Status) with the sign-up addresses of their models and their teams' names.</summary>
+        private async Task<object?> FinishedAsync(IReadOnlyList<Invite> invites, RequestOptions options, CancellationToken ct)
+        {
+            var wanted = _wanted;
+            var kept = invites.Where(i => wanted == null || i.Status != null && wanted.Contains(i.Status)).ToList();
+            var signUp = await _people.SignUpAddressesAsync(kept.Where(i => i.ModelId != null).Select(i => i.ModelId!).Distinct().ToList(), options, ct).ConfigureAwait(false);
+            var teams = _teams;
+            return new Results(kept.Select(i => new Invite
+            {
+                Id = i.Id, Email = i.Email, Status = i.Status, Link = i.Link, TeamId = i.TeamId, ModelId = i.ModelId, CreatedAt = i.CreatedAt,
+                TeamName = i.TeamName ?? teams?.FirstOrDefault(t => t.Id == i.TeamId)?.Name,
+                SignUpEmail = i.ModelId != null && signUp.TryGetValue(i.ModelId, out var address) && !string.Equals(address, i.Email, StringComparison.OrdinalIgnoreCase)
+                    ? address : i.SignUpEmail,
+            }).ToList());
+        }
     }
 }

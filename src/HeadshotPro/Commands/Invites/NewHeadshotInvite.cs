@@ -213,10 +213,11 @@ namespace HeadshotPro.Commands
             }
             var teams = all.Any(i => i.TeamId != null) ? Session.Teams ?? ReadOrganization()?.Teams : null;
             _existing = new Dictionary<string, Invite>(StringComparer.OrdinalIgnoreCase);
-            foreach (var invite in all.Where(i => InviteStatus.IsLive(i.Status)))
+            foreach (var mine in all.Where(i => InviteStatus.IsLive(i.Status)).GroupBy(i => i.Email, StringComparer.OrdinalIgnoreCase))
             {
+                var invite = Client.Api.InviteJoin.Newest(mine)!;
                 invite.TeamName = teams?.FirstOrDefault(t => t.Id == invite.TeamId)?.Name;
-                _existing[invite.Email] = invite;
+                _existing[mine.Key] = invite;
             }
             return _existing;
         }

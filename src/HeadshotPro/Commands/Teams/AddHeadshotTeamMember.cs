@@ -3,13 +3,14 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using HeadshotPro.Client;
-using HeadshotPro.Client.Transport;
 
 namespace HeadshotPro.Commands
 {
     /// <summary>
-    /// Puts members into a team (API v2). Addresses from the pipeline are checked against the organization's members
-    /// (read once), then sent in batches of up to <see cref="BatchSize"/> in the API's <c>emails</c> list.
+    /// Puts members into a team (API v2). Each input names a person (an invited address, a member, an invite, an AD or
+    /// Entra ID user, a CSV row); the person is found as a member through the invite that links their model — the
+    /// members and the invites read once — and sent by the member's own address, the one the API assigns by, in batches
+    /// of up to <see cref="BatchSize"/> in its <c>emails</c> list.
     /// </summary>
     [Cmdlet(VerbsCommon.Add, "HeadshotTeamMember", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(TeamAssignment))]
@@ -24,19 +25,19 @@ namespace HeadshotPro.Commands
         [ValidateNotNullOrEmpty]
         public string Team { get; set; } = null!;
 
-        /// <summary>Addresses, or objects carrying one (members, AD or Entra ID users, CSV rows).</summary>
+        /// <summary>People: invited addresses, or objects naming a person (members, invites, models, AD or Entra ID users, CSV rows).</summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Mail", "EmailAddress", "PrimarySmtpAddress", "UserPrincipalName")]
         public object[] Email { get; set; } = null!;
 
-        /// <summary>Write one object per address put into the team.</summary>
+        /// <summary>Write one object per person put into the team.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
         private Team? _team;
+        private People? _people;
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        private readonly List<string> _batch = new List<string>();
-        private HashSet<string>? _members;
+        private readonly List<(Member Member, object Target)> _batch = new List<(Member, object)>();
 
         protected override void BeginProcessing()
         {
@@ -44,6 +45,7 @@ namespace HeadshotPro.Commands
             if (organization == null) return;
             _team = FindTeam(organization.Teams, Team.Trim());
             if (_team == null) ThrowTerminatingError(TeamNotFound(Team, organization));
+            _people = new People(Session.Client);
         }
 
         protected override void ProcessRecord()
@@ -51,23 +53,32 @@ namespace HeadshotPro.Commands
             if (_team == null) return;
             foreach (var input in Email)
             {
-                var address = InputAddress.Resolve(input, out var invalid, out var warning);
-                if (address == null)
+                var person = PersonInput.Read(input, out var invalid, out var warning);
+                if (person == null)
                 {
                     WriteError(invalid!);
                     continue;
                 }
-                if (!_seen.Add(address))
+                if (person.Team != null)
                 {
-                    var message = $"{address} appears more than once in the input; it is put into the team once.";
-                    WriteError(ErrorRecords.Make(new ArgumentException(message), "DuplicateInput", ErrorCategory.InvalidArgument, address, message,
-                        "Nothing to do; remove the repeat from the input to silence this error."));
+                    WriteError(ErrorRecords.NotAPerson(input, person.Team, "no one was put into a team", "Pipe the team's members: Get-HeadshotMember -Team <team> | Add-HeadshotTeamMember -Team <other team>."));
+                    continue;
+                }
+                if (!_seen.Add(person.Key))
+                {
+                    Duplicate(person.Target, person.Label);
                     continue;
                 }
                 if (warning != null) WriteWarning(warning);
-                if (!ShouldProcess(address, $"Put into the HeadshotPro team '{_team.Name}' ({_team.Id})")) continue;
-                if (!IsMember(address)) continue;
-                _batch.Add(address);
+                if (!ShouldProcess(person.Label, $"Put into the HeadshotPro team '{_team.Name}' ({_team.Id})")) continue;
+                var member = MemberOf(person);
+                if (member == null) continue;
+                if (!_seen.Add("member:" + member.Id))
+                {
+                    Duplicate(person.Target, person.Label);
+                    continue;
+                }
+                _batch.Add((member, person.Target));
                 if (_batch.Count >= BatchSize) Send();
             }
         }
@@ -77,28 +88,27 @@ namespace HeadshotPro.Commands
             if (_team != null && _batch.Count > 0) Send();
         }
 
-        /// <summary>Whether the address is a member (the API assigns only members); writes MemberNotFound, or the read's error, if not.</summary>
-        private bool IsMember(string address)
+        private void Duplicate(object target, string label)
         {
-            if (_members == null)
+            var message = $"{label} appears more than once in the input; they are put into the team once.";
+            WriteError(ErrorRecords.Make(new ArgumentException(message), "DuplicateInput", ErrorCategory.InvalidArgument, target, message,
+                "Nothing to do; remove the repeat from the input to silence this error."));
+        }
+
+        /// <summary>The member a person is (the API assigns only members); null after writing MemberNotFound, or the read's error.</summary>
+        private Member? MemberOf(PersonInput person)
+        {
+            var people = _people!;
+            var options = Requests;
+            try
             {
-                var client = Session.Client;
-                var options = Requests;
-                try
-                {
-                    var all = Call(ct => client.Members.Reader(null, options, pageSize: Paging.MaxLimit).RestAsync(ct));
-                    _members = new HashSet<string>(all.Select(m => m.Email), StringComparer.OrdinalIgnoreCase);
-                }
-                catch (HeadshotProApiException e)
-                {
-                    WriteItemError(e, address, "Reading the members to put " + address + " into a team");
-                    return false;
-                }
+                return Call(ct => people.MemberOfAsync(person, options, ct));
             }
-            if (_members.Contains(address)) return true;
-            var message = $"{address} is not a member of the organization: only people who accepted their invite can be put into a team.";
-            WriteItemError(new HeadshotProApiException(ApiErrorKind.NotFound, message, null, "NOT_FOUND").About("Member"), address, $"Putting {address} into the team '{_team!.Name}'");
-            return false;
+            catch (HeadshotProApiException e)
+            {
+                WriteItemError(e, person.Target, $"Putting {person.Label} into the team '{_team!.Name}'");
+                return null;
+            }
         }
 
         private void Send()
@@ -110,14 +120,16 @@ namespace HeadshotPro.Commands
             var options = Requests;
             try
             {
-                Call(ct => client.Organization.AssignMembersAsync(team.Id, batch, ct, options));
+                Call(ct => client.Organization.AssignMembersAsync(team.Id, batch.Select(b => b.Member.SignUpEmail ?? b.Member.Email), ct, options));
             }
             catch (HeadshotProApiException e)
             {
-                foreach (var address in batch) WriteItemError(e, address, $"Putting {address} into the team '{team.Name}'");
+                foreach (var (member, target) in batch) WriteItemError(e, target, $"Putting {member.Email} into the team '{team.Name}'");
                 return;
             }
-            if (PassThru) foreach (var address in batch) WriteObject(new TeamAssignment { Email = address, TeamId = team.Id, TeamName = team.Name });
+            if (PassThru)
+                foreach (var (member, _) in batch)
+                    WriteObject(new TeamAssignment { Email = member.Email, SignUpEmail = member.SignUpEmail, TeamId = team.Id, TeamName = team.Name });
         }
     }
 }

@@ -1,15 +1,22 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using HeadshotPro.Client;
 
 namespace HeadshotPro.Commands
 {
-    /// <summary>The organization's teams, by name (wildcards) or id.</summary>
+    /// <summary>
+    /// The organization's teams: by name (wildcards) or id, or the team of each input piped in — a team, a team's name, or
+    /// a person (their TeamId, else their current invite's team).
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "HeadshotTeam", DefaultParameterSetName = ByNameSet)]
     [OutputType(typeof(Team))]
     public sealed class GetHeadshotTeam : HeadshotProCmdlet
     {
         private const string ByNameSet = "ByName";
         private const string ByIdSet = "ById";
+        private const string ByInputSet = "ByInput";
 
         [Parameter(Position = 0, ParameterSetName = ByNameSet)]
         [SupportsWildcards]
@@ -20,10 +27,28 @@ namespace HeadshotPro.Commands
         [ArgumentCompleter(typeof(TeamIdCompleter))]
         public string[] Id { get; set; } = null!;
 
+        /// <summary>Teams, team names or ids, or people (members, models, invites, photos, addresses, directory users, CSV rows).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByInputSet, ValueFromPipeline = true)]
+        public object[] InputObject { get; set; } = null!;
+
+        private readonly List<object> _inputs = new List<object>();
+
+        protected override void ProcessRecord()
+        {
+            if (ParameterSetName == ByInputSet) _inputs.AddRange(InputObject.Where(i => i != null));
+        }
+
         protected override void EndProcessing()
         {
+            if (ParameterSetName == ByNameSet && Piped) return;
             var organization = ReadOrganization();
             if (organization == null) return;
+            if (ParameterSetName == ByInputSet)
+            {
+                var people = new People(Session.Client);
+                foreach (var input in _inputs) TeamOf(input, organization, people);
+                return;
+            }
             if (ParameterSetName == ByIdSet)
             {
                 foreach (var id in Id)
@@ -38,6 +63,49 @@ namespace HeadshotPro.Commands
             var found = organization.Teams.Where(t => pattern == null || pattern.IsMatch(t.Name)).ToList();
             if (found.Count == 0 && Name != null && !WildcardPattern.ContainsWildcardCharacters(Name)) WriteError(TeamNotFound(Name, organization));
             WriteObject(found, enumerateCollection: true);
+        }
+
+        /// <summary>Writes the team one input names, or one error.</summary>
+        private void TeamOf(object input, Organization organization, People people)
+        {
+            var value = input is PSObject ps ? ps.BaseObject : input;
+            if (value is string text && text.IndexOf('@') < 0)
+            {
+                var named = FindTeam(organization.Teams, text.Trim());
+                if (named != null) WriteObject(named);
+                else WriteError(TeamNotFound(text, organization));
+                return;
+            }
+            var person = PersonInput.Read(input, out var invalid, out var warning);
+            if (person == null)
+            {
+                WriteError(invalid!);
+                return;
+            }
+            if (warning != null) WriteWarning(warning);
+            var teamId = person.Team?.Id ?? person.TeamId;
+            if (teamId == null && person.Address != null)
+            {
+                var options = Requests;
+                try
+                {
+                    teamId = Call(ct => people.CurrentInviteAsync(person.Address, options, ct))?.TeamId;
+                }
+                catch (HeadshotProApiException e)
+                {
+                    WriteItemError(e, person.Target, "Finding the team of " + person.Label);
+                    return;
+                }
+            }
+            var team = teamId == null ? null : organization.Teams.FirstOrDefault(t => t.Id == teamId);
+            if (team != null) WriteObject(team);
+            else if (teamId != null) WriteError(TeamNotFound(teamId, organization));
+            else
+            {
+                var message = $"{person.Label} is in no team (or has no invite).";
+                WriteError(ErrorRecords.Make(new ItemNotFoundException(message), "TeamNotFound", ErrorCategory.ObjectNotFound, person.Target, message,
+                    "Put them into one with Add-HeadshotTeamMember; Get-HeadshotInvite shows their invite."));
+            }
         }
     }
 }

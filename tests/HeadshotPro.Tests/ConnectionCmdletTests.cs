@@ -144,6 +144,30 @@ public class EnvironmentConnectionTests
         }
     }
 
+    [Theory(Timeout = Limits.Test)]
+    [InlineData("https://server.headshotpro.com/api/v1/?api_key=S3cretKey")]
+    [InlineData("http://server.headshotpro.com/api/v1/?api_key=S3cretKey")]
+    public Task A_key_in_the_query_of_HEADSHOTPRO_BASE_URI_appears_in_no_part_of_the_error(string uri) => Task.Run(() =>
+    {
+        try
+        {
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_API_KEY", "hsp_unit_key_1234");
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_BASE_URI", uri);
+            using var host = new PowerShellHost();
+            foreach (var command in new[] { "Get-HeadshotCredits", "Connect-HeadshotPro -ApiKey (ConvertTo-SecureString 'hsp_unit_key_1234' -AsPlainText -Force)" })
+            {
+                var result = host.Run(command);
+                Assert.Equal("InvalidBaseUri", result.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
+                Assert.DoesNotContain("S3cretKey", string.Join("\n", PowerShellHost.Result.Describe(TransportTests.WithoutInvocation(result.Terminating!))));
+            }
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_API_KEY", null);
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_BASE_URI", null);
+        }
+    });
+
     [Fact(Timeout = Limits.Test)]
     public async Task Connect_without_BaseUri_goes_where_HEADSHOTPRO_BASE_URI_says()
     {

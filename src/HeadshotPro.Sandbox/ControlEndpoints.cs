@@ -98,9 +98,9 @@ internal sealed class ControlEndpoints
     {
         var body = await Json.ReadAsync(request).ConfigureAwait(false);
         if (body.Error is not null) return (body.ErrorStatus, body.Error);
-        if (!TryInt(body.Root, "credits", out var credits) || credits is not >= 0)
-            return (400, Json.Error("Send {\"credits\": N} with N >= 0.", "INVALID_REQUEST"));
-        _state.SetCredits(credits.Value);
+        if (body.Root.ValueKind != JsonValueKind.Object || !body.Root.TryGetProperty("credits", out var given) || given.ValueKind != JsonValueKind.Number || !given.TryGetDecimal(out var credits) || credits < 0)
+            return (400, Json.Error("Send {\"credits\": N} with N >= 0 (fractions allowed, e.g. 12.75).", "INVALID_REQUEST"));
+        _state.SetCredits(credits);
         return (200, new { success = true, credits });
     }
 

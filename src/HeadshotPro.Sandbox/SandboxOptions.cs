@@ -10,7 +10,8 @@ public sealed record SandboxOptions
 
     public string Urls { get; init; } = "http://127.0.0.1:5080";
     public string ApiKey { get; init; } = DefaultApiKey;
-    public int Credits { get; init; } = 100;
+    /// <summary>The starting balance; fractional balances (12.75) are the vendor's Lite package.</summary>
+    public decimal Credits { get; init; } = 100;
     public int LatencyMs { get; init; }
     /// <summary>Requests per window and key; 0 turns rate limiting (and its headers) off.</summary>
     public int RateLimit { get; init; } = 300;
@@ -76,7 +77,7 @@ public sealed record SandboxOptions
             {
                 "--urls" => options with { Urls = NonEmpty(name, Value()) },
                 "--api-key" => options with { ApiKey = NonEmpty(name, Value()) },
-                "--credits" => options with { Credits = Int(name, Value(), 0, int.MaxValue) },
+                "--credits" => options with { Credits = Credit(name, Value()) },
                 "--latency-ms" => options with { LatencyMs = Int(name, Value(), 0, 3_600_000) },
                 "--rate-limit" => options with { RateLimit = Int(name, Value(), 0, int.MaxValue) },
                 "--rate-window-seconds" => options with { RateWindowSeconds = Int(name, Value(), 1, 86_400) },
@@ -108,6 +109,11 @@ public sealed record SandboxOptions
             throw new ArgumentException($"option {name} must be a whole number from {min} to {max}, not '{value}'");
         return n;
     }
+
+    private static decimal Credit(string name, string value) =>
+        decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var credits) && credits <= int.MaxValue
+            ? credits
+            : throw new ArgumentException($"option {name} must be a number of credits from 0 (fractions allowed, e.g. 12.75), not '{value}'");
 
     private static string BaseUrl(string name, string value)
     {

@@ -119,7 +119,7 @@ public sealed partial class SandboxState
     private readonly Queue<string> _scriptedFaults = new();
     private readonly Dictionary<string, long> _faultCounts = new();
     private Random _faultRandom;
-    private int _credits;
+    private decimal _credits;
     private int _pending;
     private long _requests;
     private long _rateLimited;
@@ -224,12 +224,12 @@ public sealed partial class SandboxState
         WakeLifecycle();
     }
 
-    public void SetCredits(int credits)
+    public void SetCredits(decimal credits)
     {
         lock (_gate) _credits = credits;
     }
 
-    public int Credits
+    public decimal Credits
     {
         get { lock (_gate) return _credits; }
     }
@@ -285,7 +285,7 @@ public sealed partial class SandboxState
             if (_liveByEmail.TryGetValue(email, out var existing)) return (InviteOutcome.AlreadyExists, existing);
             if (InviteLimit is { } limit && _pending >= limit)
                 return (InviteOutcome.InviteLimitExceeded, null);
-            if (_credits <= 0) return (InviteOutcome.InsufficientCredits, null);
+            if (_credits < 1) return (InviteOutcome.InsufficientCredits, null); // an invite reserves one whole credit
             var invite = new SandboxInvite
             {
                 Id = Guid.NewGuid().ToString("N")[..20],

@@ -91,7 +91,7 @@ public class ConnectionCmdletTests
         var result = host.Run("Get-HeadshotCredits -Verbose");
         var credits = Assert.Single(result.Output);
         Assert.Equal("HeadshotPro.Credits", credits.TypeNames[0]);
-        Assert.Equal(42, (int)credits.Properties["Credits"].Value);
+        Assert.Equal(42m, credits.Properties["Credits"].Value);
         Assert.IsType<DateTimeOffset>(credits.Properties["RetrievedAt"].Value);
         Assert.Matches(@"^POST organization/credits -> 200 \(attempt 1, \d+ ms\)$", Assert.Single(result.Verbose));
     }
@@ -128,7 +128,7 @@ public class EnvironmentConnectionTests
             using var host = new PowerShellHost();
             var result = host.Run("(Get-HeadshotCredits).Credits; (Get-HeadshotConnection).Source");
             Assert.Null(result.Terminating);
-            Assert.Equal(new object[] { 1000, "Environment" }, result.Output.Select(o => o.BaseObject));
+            Assert.Equal(new object[] { 1000m, "Environment" }, result.Output.Select(o => o.BaseObject));
 
             Environment.SetEnvironmentVariable("HEADSHOTPRO_API_KEY", "hsp_wrong_key_0000");
             await sandbox.Control.PostAsync("reset", null);

@@ -69,7 +69,7 @@ namespace HeadshotPro.Client
         /// <summary>The rate-limit window as last seen: requests left and when it resets (local UTC), if the server said.</summary>
         public (int Remaining, DateTime ResetUtc)? RateLimitWindow => _transport.Pacer.Window;
 
-        public Task<int> GetCreditsAsync(CancellationToken cancellationToken, RequestOptions? options = null) =>
+        public Task<decimal> GetCreditsAsync(CancellationToken cancellationToken, RequestOptions? options = null) =>
             Organization.GetCreditsAsync(cancellationToken, options);
 
         public Task<Organization> GetOrganizationAsync(CancellationToken cancellationToken, RequestOptions? options = null) =>

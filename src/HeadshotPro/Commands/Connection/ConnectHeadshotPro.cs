@@ -76,7 +76,7 @@ namespace HeadshotPro.Commands
                 ProxyUseDefaultCredentials = ProxyUseDefaultCredentials,
             };
             var client = new HeadshotProClient(settings);
-            int credits;
+            decimal credits;
             try
             {
                 credits = Call(ct => client.GetCreditsAsync(ct, Requests));

@@ -63,12 +63,14 @@ public static class FaultKind
     public const string Redirect = "redirect";
     public const string UnknownCharset = "unknown-charset";
     public const string Huge200 = "huge-200";
+    public const string Gateway401 = "gateway-401";
 
     /// <summary>Every kind: what <c>nextFaults</c> accepts and the state counts.</summary>
     public static readonly string[] All =
     {
         Retry429, Html503, DropBeforeProcessing, DropAfterProcessing, Http408, Http500, Http502, Http504, MessageNotError, NoCode,
         Empty503, Truncated200, Garbled200, RetryAfterSeconds, RetryAfterZero, RetryAfterDate, RetryAfterLong, Redirect, UnknownCharset, Huge200,
+        Gateway401,
     };
 
     /// <summary>The passing troubles of a healthy service, which <c>--fault-rate</c> draws from; the rest only come by <c>nextFaults</c>.</summary>

@@ -105,8 +105,8 @@ public class ConnectionCmdletTests
         using var b = new PowerShellHost();
         a.Connect(first);
         b.Connect(second);
-        Assert.Equal(1, (int)a.Run("(Get-HeadshotCredits).Credits").Output.Single().BaseObject);
-        Assert.Equal(2, (int)b.Run("(Get-HeadshotCredits).Credits").Output.Single().BaseObject);
+        Assert.Equal(1m, a.Run("(Get-HeadshotCredits).Credits").Output.Single().BaseObject);
+        Assert.Equal(2m, b.Run("(Get-HeadshotCredits).Credits").Output.Single().BaseObject);
     }
 }
 

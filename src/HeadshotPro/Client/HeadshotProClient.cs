@@ -69,6 +69,17 @@ namespace HeadshotPro.Client
         /// <summary>The rate-limit window as last seen: requests left and when it resets (local UTC), if the server said.</summary>
         public (int Remaining, DateTime ResetUtc)? RateLimitWindow => _transport.Pacer.Window;
 
+        /// <summary>
+        /// Checks the key by reading the balance, as Connect-HeadshotPro does; once it is accepted, a rejection that any
+        /// session sharing this connection holds (one 401, perhaps a gateway's) is cleared.
+        /// </summary>
+        public async Task<decimal> ConnectAsync(CancellationToken cancellationToken, RequestOptions? options = null)
+        {
+            var credits = await Organization.GetCreditsAsync(cancellationToken, options).ConfigureAwait(false);
+            _transport.AcceptKey();
+            return credits;
+        }
+
         public Task<decimal> GetCreditsAsync(CancellationToken cancellationToken, RequestOptions? options = null) =>
             Organization.GetCreditsAsync(cancellationToken, options);
 

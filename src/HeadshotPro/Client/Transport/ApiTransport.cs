@@ -44,17 +44,22 @@ namespace HeadshotPro.Client.Transport
         public RateLimitPacer Pacer => _shared.Pacer;
         private HttpClient Http => _shared.Http;
 
-        private bool KeyRejected
-        {
-            get => _shared.KeyRejected;
-            set => _shared.KeyRejected = value;
-        }
+        /// <summary>
+        /// Which acceptance of the key (<see cref="SharedConnection.KeyAccepted"/>) this session had it rejected after, or
+        /// −1: a 401 stops this session only, until a Connect anywhere has the key accepted again.
+        /// </summary>
+        private int _keyRejectedAt = -1;
+
+        private bool KeyRejected => Volatile.Read(ref _keyRejectedAt) == _shared.KeyAccepted;
+
+        /// <summary>Connect-HeadshotPro had the key accepted: a rejection that any session sharing this connection holds is cleared.</summary>
+        public void AcceptKey() => _shared.AcceptKey();
 
         /// <summary>
         /// Sends one request with pacing and retries: 408/500/502/503/504, unreadable answers and dropped connections up to
         /// <see cref="MaxAttempts"/> attempts with full-jitter backoff (or the server's Retry-After); a 429
         /// RATE_LIMIT_EXCEEDED is waited out without using an attempt. Every wait counts against the request's
-        /// <see cref="ClientSettings.MaxRetryWait"/>. Once the key is rejected, nothing more is sent with it.
+        /// <see cref="ClientSettings.MaxRetryWait"/>. Once the key is rejected, this session sends nothing more with it.
         /// </summary>
         public async Task<JObject> SendAsync(HttpMethod method, string path, JObject? body, RequestOptions? options, CancellationToken cancellationToken)
         {
@@ -94,7 +99,7 @@ namespace HeadshotPro.Client.Transport
                 error.MayHaveBeenProcessed = uncertain;
                 error.FirstAttemptUtc = firstSentUtc.Value;
 
-                if (error.Kind == ApiErrorKind.Unauthorized) KeyRejected = true;
+                if (error.Kind == ApiErrorKind.Unauthorized) Volatile.Write(ref _keyRejectedAt, _shared.KeyAccepted);
                 if (error.Kind == ApiErrorKind.RateLimitRetriesExhausted)
                 {
                     var delay = Max(answer.RetryAfter ?? UntilReset() ?? Backoff(1), MinimumRateLimitWait);
@@ -324,7 +329,7 @@ namespace HeadshotPro.Client.Transport
 
         private static HeadshotProApiException KeyRejectedEarlier(HttpMethod method, string path) =>
             new HeadshotProApiException(ApiErrorKind.Unauthorized,
-                $"{method} {path} was not sent: HeadshotPro rejected this API key earlier, so nothing more is sent with it.", 401, "UNAUTHORIZED");
+                $"{method} {path} was not sent: HeadshotPro rejected this API key earlier, so this connection sends nothing more with it.", 401, "UNAUTHORIZED");
 
         private static HeadshotProApiException ErrorFrom(HttpMethod method, string path, Answer answer)
         {

@@ -79,7 +79,7 @@ namespace HeadshotPro.Commands
             decimal credits;
             try
             {
-                credits = Call(ct => client.GetCreditsAsync(ct, Requests));
+                credits = Call(ct => client.ConnectAsync(ct, Requests));
             }
             catch (HeadshotProApiException e)
             {

@@ -113,7 +113,7 @@ internal sealed class ControlEndpoints
 
         var known = new[] { "latencyMs", "rateLimit", "rateWindowSeconds", "faultRate", "faultSeed", "inviteLimit", "nextFaults", "creditsMethods",
             "clockSkewSeconds", "cancelOnDisconnect", "resetHeaderFormat", "lifecycleSeconds", "photoLinkSeconds", "photoFaults", "photoFaultRate",
-            "photoLatencyMs", "webhookUrl", "webhookSecret", "webhookRetrySchedule" };
+            "photoLatencyMs", "webhookUrl", "webhookSecret", "webhookRetrySchedule", "pagingFault" };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) return (400, Json.Error($"Unknown setting '{p.Name}'. Known: {string.Join(", ", known)}.", "INVALID_REQUEST"));
 
@@ -144,6 +144,11 @@ internal sealed class ControlEndpoints
         if (!TryKinds(root, "photoFaults", PhotoFaultKind.All, out var photoFaults, out var unknownPhotoFault))
             return Bad(unknownPhotoFault is null ? "photoFaults must be an array of photo fault kinds" : $"unknown photo fault kind '{unknownPhotoFault}'; known: {string.Join(", ", PhotoFaultKind.All)}");
 
+        var setPagingFault = root.TryGetProperty("pagingFault", out var pf);
+        var pagingFault = Json.String(root, "pagingFault");
+        if (setPagingFault && pf.ValueKind != JsonValueKind.Null && !PagingFaultKind.All.Contains(pagingFault))
+            return Bad($"pagingFault must be null or one of: {string.Join(", ", PagingFaultKind.All)}");
+
         var creditsMethods = Json.String(root, "creditsMethods");
         if (root.TryGetProperty("creditsMethods", out _) && creditsMethods is not ("GET" or "POST" or "GET, POST"))
             return Bad("creditsMethods must be \"GET\", \"POST\" or \"GET, POST\"");
@@ -168,7 +173,8 @@ internal sealed class ControlEndpoints
 
         _state.Apply(new SandboxState.SettingsChange(latency, rateLimit, window, faultRate, seed,
             root.TryGetProperty("inviteLimit", out _), inviteLimit, nextFaults, creditsMethods, skew, cancelOnDisconnect, resetFormat,
-            lifecycle, linkSeconds, photoFaults, photoFaultRate, photoLatency, setWebhookUrl, webhookUrl, webhookSecret, webhookSchedule));
+            lifecycle, linkSeconds, photoFaults, photoFaultRate, photoLatency, setWebhookUrl, webhookUrl, webhookSecret, webhookSchedule,
+            setPagingFault, pagingFault));
         return (200, _state.Snapshot());
     }
 

@@ -44,6 +44,8 @@ public sealed record SandboxOptions
     /// value): the contract's 0, 5 min, 15 min, 1 h.
     /// </summary>
     public string WebhookRetrySchedule { get; init; } = "0,300,900,3600";
+    /// <summary>How paged v2 lists misbehave, one of <see cref="PagingFaultKind.All"/>; null = correct paging.</summary>
+    public string? PagingFault { get; init; }
 
     public const string Usage =
         "usage: HeadshotPro.Sandbox [--urls URL] [--api-key KEY] [--credits N] [--latency-ms N] " +
@@ -51,7 +53,8 @@ public sealed record SandboxOptions
         "[--clock-skew-seconds -86400..86400] [--cancel-on-disconnect] " +
         "[--reset-header-format iso|unix-seconds|unix-ms|delta-seconds|huge|infinity|garbage|negative|multiple] " +
         "[--lifecycle-seconds N] [--photo-bytes N] [--photo-base-url URL] [--photo-link-seconds N] " +
-        "[--webhook-url URL] [--webhook-secret 64HEX] [--webhook-retry-schedule S,S,...]";
+        "[--webhook-url URL] [--webhook-secret 64HEX] [--webhook-retry-schedule S,S,...] " +
+        "[--paging-fault ignore-offset|repeat-page|always-more]";
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a one-line message when it is wrong.</summary>
     public static SandboxOptions Parse(IReadOnlyList<string> args)
@@ -93,6 +96,7 @@ public sealed record SandboxOptions
                 "--photo-link-seconds" => options with { PhotoLinkSeconds = Int(name, Value(), 0, 31_536_000) },
                 "--webhook-url" => options with { WebhookUrl = WebhookRules.Url(name, Value()) },
                 "--webhook-secret" => options with { WebhookSecret = WebhookRules.Secret(name, Value()) },
+                "--paging-fault" => options with { PagingFault = OneOf(name, Value(), PagingFaultKind.All) },
                 "--webhook-retry-schedule" => options with { WebhookRetrySchedule = WebhookRules.Text(WebhookRules.Schedule(name, Value())) },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'. {Usage}"),
             };

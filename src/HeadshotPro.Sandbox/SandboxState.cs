@@ -192,6 +192,7 @@ public sealed partial class SandboxState
             ClockSkewSeconds = _startup.ClockSkewSeconds;
             CancelOnDisconnect = _startup.CancelOnDisconnect;
             ResetHeaderFormat = _startup.ResetHeaderFormat;
+            ResetServiceLocked();
             _faultRandom = new Random(FaultSeed);
             _photoFaultRandom = new Random(FaultSeed);
         }
@@ -203,7 +204,7 @@ public sealed partial class SandboxState
         int? ClockSkewSeconds = null, bool? CancelOnDisconnect = null, string? ResetHeaderFormat = null,
         int? LifecycleSeconds = null, int? PhotoLinkSeconds = null, IReadOnlyList<string>? PhotoFaults = null, double? PhotoFaultRate = null,
         int? PhotoLatencyMs = null, bool SetWebhookUrl = false, string? WebhookUrl = null, string? WebhookSecret = null,
-        double[]? WebhookRetrySchedule = null);
+        double[]? WebhookRetrySchedule = null, bool SetPagingFault = false, string? PagingFault = null);
 
     public void Apply(SettingsChange change)
     {
@@ -222,6 +223,7 @@ public sealed partial class SandboxState
             if (change.NextFaults is { } faults) foreach (var f in faults) _scriptedFaults.Enqueue(f);
             ApplyPeopleSettingsLocked(change);
             ApplyWebhookSettingsLocked(change);
+            ApplyServiceSettingsLocked(change);
         }
         WakeLifecycle();
     }
@@ -396,6 +398,7 @@ public sealed partial class SandboxState
                     pendingPhotoFaults = _scriptedPhotoFaults.ToList(),
                     webhookUrl = WebhookUrl,
                     webhookRetrySchedule = WebhookRules.Text(WebhookRetrySchedule),
+                    pagingFault = PagingFault,
                 },
             };
         }

@@ -28,5 +28,8 @@ namespace HeadshotPro.Client
 
         /// <summary>A photo download kept failing (5xx, dropped or cut connections, timeouts) or was refused for good.</summary>
         PhotoDownloadFailed,
+
+        /// <summary>A paged list's pages did not add up (an offset not honoured, a page that repeats what was read): the list ended early.</summary>
+        PagingMisbehaved,
     }
 }

@@ -99,6 +99,9 @@ namespace HeadshotPro.Commands
                 case ApiErrorKind.PhotoDownloadFailed:
                     return ("PhotoDownloadFailed", ErrorCategory.ConnectionError,
                         "Nothing partial was left. Run the same command again for the photos that failed (files already saved are skipped); check the network and proxy if it persists.");
+                case ApiErrorKind.PagingMisbehaved:
+                    return ("PagingMisbehaved", ErrorCategory.InvalidResult,
+                        "What was read before the fault was written; the rest of the list is missing. Run the command again later, and report it to HeadshotPro if it persists.");
                 case ApiErrorKind.HostNotFound:
                     return ("HostNotFound", ErrorCategory.ConnectionError, "Check the host name in -BaseUri (or -Proxy) and this computer's DNS.");
                 default:

@@ -144,7 +144,7 @@ namespace HeadshotPro.Commands
             WritePaged((offset, most) => new Client.Transport.PageReader<Photo>(async (o, l, ct) =>
             {
                 var page = await client.Photos.FavoritesPageAsync(teamId, all, o, l, ct, options).ConfigureAwait(false);
-                return new Client.Transport.Page<Photo>(page.Items.Select(p => p.WithVariant(variant)).ToList(), page.Offset, page.Total, page.HasMore);
+                return page.Select(p => p.WithVariant(variant));
             }, offset, Client.Transport.Paging.DefaultLimit, most), null, Team, "Listing the organization's favorite headshots");
         }
     }

@@ -29,6 +29,12 @@ namespace HeadshotPro.Client
         /// <summary>A photo download kept failing (5xx, dropped or cut connections, timeouts) or was refused for good.</summary>
         PhotoDownloadFailed,
 
+        /// <summary>A photo's body was larger than the cap (-MaximumSize); nothing was kept.</summary>
+        PhotoTooLarge,
+
+        /// <summary>A photo's body was still arriving at the per-attempt deadline (-TimeoutSec); nothing was kept.</summary>
+        PhotoDownloadTimedOut,
+
         /// <summary>A paged list's pages did not add up (an offset not honoured, a page that repeats what was read): the list ended early.</summary>
         PagingMisbehaved,
     }

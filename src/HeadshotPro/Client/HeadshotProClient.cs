@@ -59,7 +59,7 @@ namespace HeadshotPro.Client
                     if (_downloads == null)
                     {
                         _photoHost = PhotoHostConnection.Acquire(Settings);
-                        _downloads = new PhotoDownloader(_photoHost, Photos);
+                        _downloads = new PhotoDownloader(_photoHost, Photos, Settings.Timeout);
                     }
                     return _downloads;
                 }

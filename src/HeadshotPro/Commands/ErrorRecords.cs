@@ -99,6 +99,12 @@ namespace HeadshotPro.Commands
                 case ApiErrorKind.PhotoDownloadFailed:
                     return ("PhotoDownloadFailed", ErrorCategory.ConnectionError,
                         "Nothing partial was left. Run the same command again for the photos that failed (files already saved are skipped); check the network and proxy if it persists.");
+                case ApiErrorKind.PhotoTooLarge:
+                    return ("PhotoTooLarge", ErrorCategory.LimitsExceeded,
+                        "Nothing was kept. If the photo host really sends photos this large, raise the cap with Save-HeadshotPhoto -MaximumSize (e.g. -MaximumSize 200MB); otherwise a proxy or the host is sending something other than a photo.");
+                case ApiErrorKind.PhotoDownloadTimedOut:
+                    return ("PhotoDownloadTimedOut", ErrorCategory.OperationTimeout,
+                        "Nothing was kept. On a slow link allow each attempt more time with Connect-HeadshotPro -TimeoutSec, then run the same command again (saved files are skipped).");
                 case ApiErrorKind.PagingMisbehaved:
                     return ("PagingMisbehaved", ErrorCategory.InvalidResult,
                         "What was read before the fault was written; the rest of the list is missing. Run the command again later, and report it to HeadshotPro if it persists.");

@@ -114,6 +114,12 @@ internal sealed partial class ApiEndpoints
 
         var fault = _state.DrawFault();
         if (Refusal(fault, ctx.Request) is { } refusal) return (refusal, fault);
+        if (fault == FaultKind.RateLimitOutlier && rate.Enabled)
+        {
+            // Another node's (or a cache's) view of the window: spent, and resetting half an hour after the real one.
+            ctx.Response.Headers["X-RateLimit-Remaining"] = "0";
+            ctx.Response.Headers["X-RateLimit-Reset"] = ResetHeader(rate.Reset.AddMinutes(30));
+        }
         var reply = await RouteAsync(ctx).ConfigureAwait(false);
         return (Delivery(fault, reply), fault);
     }

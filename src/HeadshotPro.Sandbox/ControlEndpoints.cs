@@ -113,7 +113,7 @@ internal sealed class ControlEndpoints
 
         var known = new[] { "latencyMs", "rateLimit", "rateWindowSeconds", "faultRate", "faultSeed", "inviteLimit", "nextFaults", "creditsMethods",
             "clockSkewSeconds", "cancelOnDisconnect", "resetHeaderFormat", "lifecycleSeconds", "photoLinkSeconds", "photoFaults", "photoFaultRate",
-            "photoLatencyMs", "webhookUrl", "webhookSecret", "webhookRetrySchedule", "pagingFault" };
+            "photoLatencyMs", "webhookUrl", "webhookSecret", "webhookRetrySchedule", "pagingFault", "shrinkWindowSeconds" };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) return (400, Json.Error($"Unknown setting '{p.Name}'. Known: {string.Join(", ", known)}.", "INVALID_REQUEST"));
 
@@ -144,6 +144,8 @@ internal sealed class ControlEndpoints
         if (!TryKinds(root, "photoFaults", PhotoFaultKind.All, out var photoFaults, out var unknownPhotoFault))
             return Bad(unknownPhotoFault is null ? "photoFaults must be an array of photo fault kinds" : $"unknown photo fault kind '{unknownPhotoFault}'; known: {string.Join(", ", PhotoFaultKind.All)}");
 
+        if (!TryInt(root, "shrinkWindowSeconds", out var shrinkWindow) || shrinkWindow is < 1 or > 86_400)
+            return Bad("shrinkWindowSeconds must be a whole number from 1 to 86400");
         var setPagingFault = root.TryGetProperty("pagingFault", out var pf);
         var pagingFault = Json.String(root, "pagingFault");
         if (setPagingFault && pf.ValueKind != JsonValueKind.Null && !PagingFaultKind.All.Contains(pagingFault))
@@ -174,7 +176,7 @@ internal sealed class ControlEndpoints
         _state.Apply(new SandboxState.SettingsChange(latency, rateLimit, window, faultRate, seed,
             root.TryGetProperty("inviteLimit", out _), inviteLimit, nextFaults, creditsMethods, skew, cancelOnDisconnect, resetFormat,
             lifecycle, linkSeconds, photoFaults, photoFaultRate, photoLatency, setWebhookUrl, webhookUrl, webhookSecret, webhookSchedule,
-            setPagingFault, pagingFault));
+            setPagingFault, pagingFault, shrinkWindow));
         return (200, _state.Snapshot());
     }
 

@@ -15,7 +15,7 @@ public static class PagingFaultKind
     public static readonly string[] All = { IgnoreOffset, RepeatPage, AlwaysMore };
 }
 
-/// <summary>How the service itself misbehaves: paging faults.</summary>
+/// <summary>How the service itself misbehaves: paging faults, a rate-limit window that shrinks.</summary>
 public sealed partial class SandboxState
 {
     /// <summary>One of <see cref="PagingFaultKind.All"/>, or null for correct paging.</summary>
@@ -29,5 +29,6 @@ public sealed partial class SandboxState
     private void ApplyServiceSettingsLocked(SettingsChange change)
     {
         if (change.SetPagingFault) PagingFault = change.PagingFault;
+        if (change.ShrinkWindowSeconds is { } seconds) RateWindowSeconds = seconds; // the windows keep their start and count
     }
 }

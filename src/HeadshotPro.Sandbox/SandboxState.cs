@@ -64,13 +64,14 @@ public static class FaultKind
     public const string UnknownCharset = "unknown-charset";
     public const string Huge200 = "huge-200";
     public const string Gateway401 = "gateway-401";
+    public const string RateLimitOutlier = "rate-limit-outlier";
 
     /// <summary>Every kind: what <c>nextFaults</c> accepts and the state counts.</summary>
     public static readonly string[] All =
     {
         Retry429, Html503, DropBeforeProcessing, DropAfterProcessing, Http408, Http500, Http502, Http504, MessageNotError, NoCode,
         Empty503, Truncated200, Garbled200, RetryAfterSeconds, RetryAfterZero, RetryAfterDate, RetryAfterLong, Redirect, UnknownCharset, Huge200,
-        Gateway401,
+        Gateway401, RateLimitOutlier,
     };
 
     /// <summary>The passing troubles of a healthy service, which <c>--fault-rate</c> draws from; the rest only come by <c>nextFaults</c>.</summary>
@@ -80,7 +81,7 @@ public static class FaultKind
     };
 
     /// <summary>Kinds after which the request has been processed (an invite created, a credit reserved).</summary>
-    public static readonly string[] Processed = { DropAfterProcessing, Truncated200, Garbled200, UnknownCharset, Huge200 };
+    public static readonly string[] Processed = { DropAfterProcessing, Truncated200, Garbled200, UnknownCharset, Huge200, RateLimitOutlier };
 }
 
 /// <summary>How <c>X-RateLimit-Reset</c> is written: the contract's ISO-8601, or the odd forms real servers and proxies send.</summary>
@@ -204,7 +205,8 @@ public sealed partial class SandboxState
         int? ClockSkewSeconds = null, bool? CancelOnDisconnect = null, string? ResetHeaderFormat = null,
         int? LifecycleSeconds = null, int? PhotoLinkSeconds = null, IReadOnlyList<string>? PhotoFaults = null, double? PhotoFaultRate = null,
         int? PhotoLatencyMs = null, bool SetWebhookUrl = false, string? WebhookUrl = null, string? WebhookSecret = null,
-        double[]? WebhookRetrySchedule = null, bool SetPagingFault = false, string? PagingFault = null);
+        double[]? WebhookRetrySchedule = null, bool SetPagingFault = false, string? PagingFault = null,
+        int? ShrinkWindowSeconds = null);
 
     public void Apply(SettingsChange change)
     {

@@ -69,6 +69,9 @@ namespace HeadshotPro.Client
         /// <summary>The rate-limit window as last seen: requests left and when it resets (local UTC), if the server said.</summary>
         public (int Remaining, DateTime ResetUtc)? RateLimitWindow => _transport.Pacer.Window;
 
+        /// <summary>How well the server's clock is known: the width of the bound on its offset from ours.</summary>
+        internal TimeSpan? ServerClockUncertainty => _transport.Clock.Uncertainty;
+
         /// <summary>
         /// Checks the key by reading the balance, as Connect-HeadshotPro does; once it is accepted, a rejection that any
         /// session sharing this connection holds (one 401, perhaps a gateway's) is cleared.

@@ -75,7 +75,8 @@ namespace HeadshotPro.Client.Transport
             while (true)
             {
                 if (KeyRejected) throw KeyRejectedEarlier(method, path);
-                waitBudget -= await Pacer.AcquireAsync(waitBudget, observer, cancellationToken).ConfigureAwait(false);
+                var pass = await Pacer.AcquireAsync(waitBudget, observer, cancellationToken).ConfigureAwait(false);
+                waitBudget -= pass.Waited;
                 Answer answer;
                 try
                 {
@@ -84,11 +85,11 @@ namespace HeadshotPro.Client.Transport
                     attempt++;
                     firstSentUtc ??= DateTime.UtcNow;
                     options?.Sent?.Invoke();
-                    answer = await AttemptAsync(method, target, path, payload, cancellationToken).ConfigureAwait(false);
+                    answer = await AttemptAsync(method, target, path, payload, pass.Ticket, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
-                    Pacer.Release();
+                    Pacer.Release(pass.Ticket);
                 }
                 observer?.AttemptEnded(method.Method, path, options?.Label, answer.Status, attempt, answer.Elapsed, answer.Failure?.Message);
 
@@ -139,7 +140,7 @@ namespace HeadshotPro.Client.Transport
             public TimeSpan Elapsed;
         }
 
-        private async Task<Answer> AttemptAsync(HttpMethod method, string target, string path, string? payload, CancellationToken cancellationToken)
+        private async Task<Answer> AttemptAsync(HttpMethod method, string target, string path, string? payload, long ticket, CancellationToken cancellationToken)
         {
             var answer = new Answer();
             var stopwatch = Stopwatch.StartNew();
@@ -158,7 +159,7 @@ namespace HeadshotPro.Client.Transport
                         var receivedUtc = DateTime.UtcNow;
                         answer.Status = (int)response.StatusCode;
                         Clock.Observe(response.Headers.Date, sentUtc, receivedUtc);
-                        Pacer.Observe(response, receivedUtc);
+                        Pacer.Observe(response, receivedUtc, ticket);
                         ReadRetryAfter(response, receivedUtc, answer);
                         answer.Location = response.Headers.Location;
                         var status = answer.Status.Value;

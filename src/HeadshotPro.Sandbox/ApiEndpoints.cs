@@ -57,6 +57,11 @@ internal sealed partial class ApiEndpoints
 
     public async Task HandleAsync(HttpContext ctx)
     {
+        ctx.Response.OnCompleted(() =>
+        {
+            _state.Handled(); // after the answer went out, so an outage it brings on cuts the others, not this one
+            return Task.CompletedTask;
+        });
         _state.EnterRequest();
         try
         {

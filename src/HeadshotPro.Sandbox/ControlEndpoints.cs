@@ -113,7 +113,7 @@ internal sealed class ControlEndpoints
 
         var known = new[] { "latencyMs", "rateLimit", "rateWindowSeconds", "faultRate", "faultSeed", "inviteLimit", "nextFaults", "creditsMethods",
             "clockSkewSeconds", "cancelOnDisconnect", "resetHeaderFormat", "lifecycleSeconds", "photoLinkSeconds", "photoFaults", "photoFaultRate",
-            "photoLatencyMs", "webhookUrl", "webhookSecret", "webhookRetrySchedule", "pagingFault", "shrinkWindowSeconds" };
+            "photoLatencyMs", "webhookUrl", "webhookSecret", "webhookRetrySchedule", "pagingFault", "shrinkWindowSeconds", "outageAfterRequests", "outageSeconds" };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) return (400, Json.Error($"Unknown setting '{p.Name}'. Known: {string.Join(", ", known)}.", "INVALID_REQUEST"));
 
@@ -146,6 +146,13 @@ internal sealed class ControlEndpoints
 
         if (!TryInt(root, "shrinkWindowSeconds", out var shrinkWindow) || shrinkWindow is < 1 or > 86_400)
             return Bad("shrinkWindowSeconds must be a whole number from 1 to 86400");
+        var setOutageAfter = root.TryGetProperty("outageAfterRequests", out _);
+        if (!TryInt(root, "outageAfterRequests", out var outageAfter) || outageAfter < 1)
+            return Bad("outageAfterRequests must be a whole number from 1, or null for no outage");
+        var setOutageSeconds = root.TryGetProperty("outageSeconds", out var os);
+        double? outageSeconds = setOutageSeconds && os.ValueKind == JsonValueKind.Number ? os.GetDouble() : null;
+        if (setOutageSeconds && os.ValueKind != JsonValueKind.Null && outageSeconds is not (> 0 and <= 86_400))
+            return Bad("outageSeconds must be a number of seconds above 0, up to 86400, or null for an outage until the process ends");
         var setPagingFault = root.TryGetProperty("pagingFault", out var pf);
         var pagingFault = Json.String(root, "pagingFault");
         if (setPagingFault && pf.ValueKind != JsonValueKind.Null && !PagingFaultKind.All.Contains(pagingFault))
@@ -176,7 +183,7 @@ internal sealed class ControlEndpoints
         _state.Apply(new SandboxState.SettingsChange(latency, rateLimit, window, faultRate, seed,
             root.TryGetProperty("inviteLimit", out _), inviteLimit, nextFaults, creditsMethods, skew, cancelOnDisconnect, resetFormat,
             lifecycle, linkSeconds, photoFaults, photoFaultRate, photoLatency, setWebhookUrl, webhookUrl, webhookSecret, webhookSchedule,
-            setPagingFault, pagingFault, shrinkWindow));
+            setPagingFault, pagingFault, shrinkWindow, setOutageAfter, outageAfter, setOutageSeconds, outageSeconds));
         return (200, _state.Snapshot());
     }
 

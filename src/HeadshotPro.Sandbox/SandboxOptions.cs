@@ -46,6 +46,10 @@ public sealed record SandboxOptions
     public string WebhookRetrySchedule { get; init; } = "0,300,900,3600";
     /// <summary>How paged v2 lists misbehave, one of <see cref="PagingFaultKind.All"/>; null = correct paging.</summary>
     public string? PagingFault { get; init; }
+    /// <summary>After this many <c>/api/</c> requests were handled, the server stops listening (an outage); null = never.</summary>
+    public int? OutageAfterRequests { get; init; }
+    /// <summary>How long an outage lasts; null = until the process ends.</summary>
+    public double? OutageSeconds { get; init; }
 
     public const string Usage =
         "usage: HeadshotPro.Sandbox [--urls URL] [--api-key KEY] [--credits N] [--latency-ms N] " +
@@ -54,7 +58,7 @@ public sealed record SandboxOptions
         "[--reset-header-format iso|unix-seconds|unix-ms|delta-seconds|huge|infinity|garbage|negative|multiple] " +
         "[--lifecycle-seconds N] [--photo-bytes N] [--photo-base-url URL] [--photo-link-seconds N] " +
         "[--webhook-url URL] [--webhook-secret 64HEX] [--webhook-retry-schedule S,S,...] " +
-        "[--paging-fault ignore-offset|repeat-page|always-more]";
+        "[--paging-fault ignore-offset|repeat-page|always-more] [--outage-after-requests N] [--outage-seconds S]";
 
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a one-line message when it is wrong.</summary>
     public static SandboxOptions Parse(IReadOnlyList<string> args)
@@ -96,6 +100,8 @@ public sealed record SandboxOptions
                 "--photo-link-seconds" => options with { PhotoLinkSeconds = Int(name, Value(), 0, 31_536_000) },
                 "--webhook-url" => options with { WebhookUrl = WebhookRules.Url(name, Value()) },
                 "--webhook-secret" => options with { WebhookSecret = WebhookRules.Secret(name, Value()) },
+                "--outage-after-requests" => options with { OutageAfterRequests = Int(name, Value(), 1, int.MaxValue) },
+                "--outage-seconds" => options with { OutageSeconds = Seconds(name, Value()) },
                 "--paging-fault" => options with { PagingFault = OneOf(name, Value(), PagingFaultKind.All) },
                 "--webhook-retry-schedule" => options with { WebhookRetrySchedule = WebhookRules.Text(WebhookRules.Schedule(name, Value())) },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'. {Usage}"),
@@ -113,6 +119,11 @@ public sealed record SandboxOptions
             throw new ArgumentException($"option {name} must be a whole number from {min} to {max}, not '{value}'");
         return n;
     }
+
+    private static double Seconds(string name, string value) =>
+        double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= 86_400
+            ? seconds
+            : throw new ArgumentException($"option {name} must be a number of seconds above 0, up to 86400 (fractions allowed), not '{value}'");
 
     private static decimal Credit(string name, string value) =>
         decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var credits) && credits <= int.MaxValue

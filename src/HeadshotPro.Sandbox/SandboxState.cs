@@ -206,7 +206,8 @@ public sealed partial class SandboxState
         int? LifecycleSeconds = null, int? PhotoLinkSeconds = null, IReadOnlyList<string>? PhotoFaults = null, double? PhotoFaultRate = null,
         int? PhotoLatencyMs = null, bool SetWebhookUrl = false, string? WebhookUrl = null, string? WebhookSecret = null,
         double[]? WebhookRetrySchedule = null, bool SetPagingFault = false, string? PagingFault = null,
-        int? ShrinkWindowSeconds = null);
+        int? ShrinkWindowSeconds = null, bool SetOutageAfterRequests = false, int? OutageAfterRequests = null,
+        bool SetOutageSeconds = false, double? OutageSeconds = null);
 
     public void Apply(SettingsChange change)
     {
@@ -401,6 +402,8 @@ public sealed partial class SandboxState
                     webhookUrl = WebhookUrl,
                     webhookRetrySchedule = WebhookRules.Text(WebhookRetrySchedule),
                     pagingFault = PagingFault,
+                    outageAfterRequests = _outageAfterRequests,
+                    outageSeconds = _outageSeconds,
                 },
             };
         }

@@ -29,6 +29,9 @@ namespace HeadshotPro.Client
         /// <summary>A photo download kept failing (5xx, dropped or cut connections, timeouts) or was refused for good.</summary>
         PhotoDownloadFailed,
 
+        /// <summary>Not sent: the service has refused every connection for a few seconds (it is down, or not listening there).</summary>
+        ServiceUnreachable,
+
         /// <summary>A photo's body was larger than the cap (-MaximumSize); nothing was kept.</summary>
         PhotoTooLarge,
 

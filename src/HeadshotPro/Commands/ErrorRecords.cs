@@ -78,6 +78,9 @@ namespace HeadshotPro.Commands
                 case ApiErrorKind.ConnectionFailed:
                     return ("ConnectionFailed", ErrorCategory.ConnectionError,
                         $"Could not reach HeadshotPro after {HeadshotProClient.MaxAttempts} attempts. Check the network, proxy (-Proxy) and base URI, then run again.");
+                case ApiErrorKind.ServiceUnreachable:
+                    return ("ServiceUnreachable", ErrorCategory.ConnectionError,
+                        "Nothing was sent for this item. Run the same command again once HeadshotPro answers (New-HeadshotInvite -SkipExisting makes a rerun safe); if it persists, check the network, proxy and -BaseUri.");
                 case ApiErrorKind.TimedOut:
                     return ("RequestTimedOut", ErrorCategory.OperationTimeout,
                         $"No answer in time after {HeadshotProClient.MaxAttempts} attempts. Run again later, or raise Connect-HeadshotPro -TimeoutSec.");

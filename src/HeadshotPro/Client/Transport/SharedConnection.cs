@@ -35,6 +35,9 @@ namespace HeadshotPro.Client.Transport
         public ServerClock Clock { get; }
         public RateLimitPacer Pacer { get; }
 
+        /// <summary>Whether the service can be reached, from every session's attempts.</summary>
+        public Reachability Reachability { get; } = new Reachability();
+
         private int _keyAccepted;
 
         /// <summary>

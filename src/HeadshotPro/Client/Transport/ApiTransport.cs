@@ -162,16 +162,16 @@ namespace HeadshotPro.Client.Transport
             public HeadshotProApiException? Failure;
             public bool Transient;
             public bool MayHaveBeenProcessed;
+            public TimeSpan? RetryAfter;
+            public string? RetryAfterText;
+            public Uri? Location;
+            public TimeSpan Elapsed;
 
             /// <summary>The connection was refused: nothing reached the server.</summary>
             public bool Refused;
 
             /// <summary>Something answered, or a connection was made: the service is there.</summary>
             public bool Reached => Status != null || (Failure != null && !Refused && (Failure.Kind == ApiErrorKind.ConnectionFailed || Failure.Kind == ApiErrorKind.TlsFailed));
-            public TimeSpan? RetryAfter;
-            public string? RetryAfterText;
-            public Uri? Location;
-            public TimeSpan Elapsed;
         }
 
         private async Task<Answer> AttemptAsync(HttpMethod method, string target, string path, string? payload, long ticket, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Collections.ObjectModel;
 using System.Diagnostics;
 using System.Management.Automation;
 using HeadshotPro.Sandbox;
@@ -39,9 +38,7 @@ public class DeadServiceTests
             }
             await Task.WhenAny(ended, Task.Delay(TimeSpan.FromMilliseconds(200)));
         }
-        var output = await ended;
-        return new PowerShellHost.Result(new Collection<PSObject>(output.ToList()), shell.Streams.Error.ToList(), Array.Empty<string>(), Array.Empty<string>(),
-            shell.Streams.Warning.Select(w => w.Message).ToList(), null);
+        return PowerShellHost.Ended(shell, await ended);
     }
 
     [Fact(Timeout = Limits.Bulk)]

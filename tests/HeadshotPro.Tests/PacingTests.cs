@@ -1,7 +1,4 @@
-using System.Collections.ObjectModel;
 using System.Diagnostics;
-using System.Management.Automation;
-using System.Text.Json.Nodes;
 using HeadshotPro.Client;
 using HeadshotPro.Sandbox;
 
@@ -32,8 +29,7 @@ public class PacingTests
         await sandbox.SettingsAsync(change);
         var output = await Task.Factory.FromAsync(pending, shell.EndInvoke);
         watch.Stop();
-        return (new PowerShellHost.Result(new Collection<PSObject>(output.ToList()), shell.Streams.Error.ToList(), Array.Empty<string>(), Array.Empty<string>(),
-            shell.Streams.Warning.Select(w => w.Message).ToList(), null), watch.Elapsed);
+        return (PowerShellHost.Ended(shell, output), watch.Elapsed);
     }
 
     private static async Task<long> ServedRateLimitedAsync(TestSandbox sandbox) => TestSandbox.Counter(await sandbox.StateAsync(), "rateLimited");

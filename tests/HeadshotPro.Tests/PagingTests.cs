@@ -43,10 +43,12 @@ public class PagingTests
         Assert.False((bool)body!["pagination"]!["hasMore"]!);
     }
 
-    [Fact(Timeout = Limits.Test)]
-    public async Task A_server_that_ignores_the_offset_gets_one_page_read_and_an_error_that_says_its_paging_misbehaved()
+    [Theory(Timeout = Limits.Test)]
+    [InlineData(PagingFaultKind.IgnoreOffset)]
+    [InlineData(PagingFaultKind.RepeatPage)]
+    public async Task Pages_that_do_not_advance_end_the_list_after_one_page_with_an_error_that_says_its_paging_misbehaved(string pagingFault)
     {
-        var (sandbox, host) = await MembersAsync(PagingFaultKind.IgnoreOffset);
+        var (sandbox, host) = await MembersAsync(pagingFault);
         await using var _ = sandbox;
         using var __ = host;
         var result = host.Run(Members);
@@ -57,20 +59,6 @@ public class PagingTests
         Assert.Equal(("PagingMisbehaved", ErrorCategory.InvalidResult), (error.FullyQualifiedErrorId.Split(',')[0], error.CategoryInfo.Category));
         Assert.Contains("paging misbehaved", error.ErrorDetails.Message);
         Assert.Contains("offset 50", error.ErrorDetails.Message);
-        Assert.Equal(2, await sandbox.V2RequestsAsync("GET", "team"));
-    }
-
-    [Fact(Timeout = Limits.Test)]
-    public async Task A_page_that_repeats_what_was_read_ends_the_list_and_nothing_is_written_twice()
-    {
-        var (sandbox, host) = await MembersAsync(PagingFaultKind.RepeatPage);
-        await using var _ = sandbox;
-        using var __ = host;
-        var result = host.Run(Members);
-        var emails = Emails(result);
-        Assert.Equal(50, emails.Count);
-        Assert.Equal(emails.Count, emails.Distinct().Count());
-        Assert.Equal("PagingMisbehaved", Assert.Single(result.ErrorIds));
         Assert.Equal(2, await sandbox.V2RequestsAsync("GET", "team"));
     }
 

@@ -68,8 +68,7 @@ public sealed class PhotoBoundsTests : IDisposable
             shell.Stop();
             Assert.Fail($"the endless body was still being saved after {watch.Elapsed.TotalSeconds:0} s ({bytes / (1024 * 1024)} MB on disk)");
         }
-        var output = shell.EndInvoke(pending);
-        var result = new PowerShellHost.Result(new System.Collections.ObjectModel.Collection<PSObject>(output.ToList()), shell.Streams.Error.ToList(), Array.Empty<string>(), Array.Empty<string>(), Array.Empty<string>(), null);
+        var result = PowerShellHost.Ended(shell, shell.EndInvoke(pending));
         AssertOnlyBobSaved(result, "PhotoTooLarge");
         Assert.Contains("-MaximumSize", result.Errors[0].ErrorDetails.Message + result.Errors[0].ErrorDetails.RecommendedAction);
         Assert.Equal(2, await PhotoRequestsAsync(sandbox)); // not retried: the same link sends the same body

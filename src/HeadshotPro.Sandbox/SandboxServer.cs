@@ -22,12 +22,12 @@ public sealed class SandboxServer : IAsyncDisposable
     private SandboxServer(WebApplication app, SandboxState state, Uri rootUri, Task lifecycle, WebhookSender webhooks, Task webhookLoop, OutageListeners listeners,
         Outage outage)
     {
-        _outage = outage;
         _app = app;
         _lifecycle = lifecycle;
         _webhooks = webhooks;
         _webhookLoop = webhookLoop;
         _listeners = listeners;
+        _outage = outage;
         State = state;
         RootUri = rootUri;
         state.OutageDue += duration => _ = Task.Run(() => OutageAsync(duration)); // not inside the request that brought it on

@@ -8,7 +8,7 @@ namespace HeadshotPro.Tests;
 public class DeadServiceTestsRunAlone;
 
 /// <summary>
-/// A service that goes away (the sandbox stops listening: connections refused, open ones cut) is given up on in seconds:
+/// A service that goes away (the sandbox stops listening: connections refused) is given up on in seconds:
 /// nothing new is sent, every remaining input gets one ServiceUnreachable record (not sent), those that may have been
 /// sent are named as before, and a blip of a couple of seconds fails nothing. Time bounds are loose guards (a service
 /// gone after 20 of 200 invites kept a run busy for 140 s); the figure is in bench/7-dead-service.ps1.

@@ -101,10 +101,15 @@ internal sealed partial class ApiEndpoints
         return true;
     }
 
-    private static (List<T> Items, object Pagination) Paginate<T>(IReadOnlyList<T> all, Page page)
+    /// <summary>One page and its <c>pagination</c>, as the contract has them — or as the <c>pagingFault</c> spoils them.</summary>
+    private (List<T> Items, object Pagination) Paginate<T>(IReadOnlyList<T> all, Page page)
     {
-        var items = all.Skip(page.Offset).Take(page.Limit).ToList();
-        return (items, new { total = all.Count, limit = page.Limit, offset = page.Offset, hasMore = page.Offset + items.Count < all.Count });
+        var fault = _state.PagingFault;
+        var read = fault is PagingFaultKind.IgnoreOffset or PagingFaultKind.RepeatPage ? 0 : page.Offset;
+        var items = all.Skip(read).Take(page.Limit).ToList();
+        var offset = fault == PagingFaultKind.IgnoreOffset ? 0 : page.Offset;
+        var hasMore = fault == PagingFaultKind.AlwaysMore || offset + items.Count < all.Count;
+        return (items, new { total = all.Count, limit = page.Limit, offset, hasMore });
     }
 
     private bool TryTeamFilter(IQueryCollection query, out string? teamId, out Reply? error)

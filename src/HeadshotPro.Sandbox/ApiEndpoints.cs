@@ -10,6 +10,9 @@ internal sealed partial class ApiEndpoints
     private const string HtmlServiceUnavailable =
         "<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>";
 
+    private const string HtmlUnauthorized =
+        "<html><head><title>401 Authorization Required</title></head><body><center><h1>401 Authorization Required</h1></center><hr><center>gateway</center></body></html>";
+
     private const string HtmlCaptivePortal =
         "<!DOCTYPE html><html><head><title>Guest Wi-Fi</title></head><body><h1>Welcome to Guest Wi-Fi</h1><form method=\"post\" action=\"/login\"><label><input type=\"checkbox\" name=\"terms\"> I accept the terms of use</label><button>Connect</button></form></body></html>";
 
@@ -54,6 +57,11 @@ internal sealed partial class ApiEndpoints
 
     public async Task HandleAsync(HttpContext ctx)
     {
+        ctx.Response.OnCompleted(() =>
+        {
+            _state.Handled(); // after the answer went out, so an outage it brings on cuts the others, not this one
+            return Task.CompletedTask;
+        });
         _state.EnterRequest();
         try
         {
@@ -111,6 +119,12 @@ internal sealed partial class ApiEndpoints
 
         var fault = _state.DrawFault();
         if (Refusal(fault, ctx.Request) is { } refusal) return (refusal, fault);
+        if (fault == FaultKind.RateLimitOutlier && rate.Enabled)
+        {
+            // Another node's (or a cache's) view of the window: spent, and resetting half an hour after the real one.
+            ctx.Response.Headers["X-RateLimit-Remaining"] = "0";
+            ctx.Response.Headers["X-RateLimit-Reset"] = ResetHeader(rate.Reset.AddMinutes(30));
+        }
         var reply = await RouteAsync(ctx).ConfigureAwait(false);
         return (Delivery(fault, reply), fault);
     }
@@ -167,6 +181,7 @@ internal sealed partial class ApiEndpoints
         FaultKind.RetryAfterZero => Unavailable("0"),
         FaultKind.RetryAfterDate => Unavailable(SandboxState.HttpDate(_state.Now.AddSeconds(2))),
         FaultKind.RetryAfterLong => Unavailable("86400"),
+        FaultKind.Gateway401 => Outcome.Html(401, HtmlUnauthorized, withRateLimitHeaders: false),
         FaultKind.Redirect => Outcome.Html(307, "<html><body>Moved: <a href=\"" + LoginLocation(request) + "\">sign in</a></body></html>", location: LoginLocation(request)),
         _ => null,
     };

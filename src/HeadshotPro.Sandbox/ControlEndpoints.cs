@@ -99,9 +99,9 @@ internal sealed class ControlEndpoints
     {
         var body = await Json.ReadAsync(request).ConfigureAwait(false);
         if (body.Error is not null) return (body.ErrorStatus, body.Error);
-        if (!TryInt(body.Root, "credits", out var credits) || credits is not >= 0)
-            return (400, Json.Error("Send {\"credits\": N} with N >= 0.", "INVALID_REQUEST"));
-        _state.SetCredits(credits.Value);
+        if (body.Root.ValueKind != JsonValueKind.Object || !body.Root.TryGetProperty("credits", out var given) || given.ValueKind != JsonValueKind.Number || !given.TryGetDecimal(out var credits) || credits < 0)
+            return (400, Json.Error("Send {\"credits\": N} with N >= 0 (fractions allowed, e.g. 12.75).", "INVALID_REQUEST"));
+        _state.SetCredits(credits);
         return (200, new { success = true, credits });
     }
 
@@ -114,7 +114,7 @@ internal sealed class ControlEndpoints
 
         var known = new[] { "latencyMs", "rateLimit", "rateWindowSeconds", "faultRate", "faultSeed", "inviteLimit", "nextFaults", "creditsMethods",
             "clockSkewSeconds", "cancelOnDisconnect", "resetHeaderFormat", "lifecycleSeconds", "photoLinkSeconds", "photoFaults", "photoFaultRate",
-            "photoLatencyMs", "webhookUrl", "webhookSecret", "webhookRetrySchedule", "listOrder", "personalAddressShare" };
+            "photoLatencyMs", "webhookUrl", "webhookSecret", "webhookRetrySchedule", "listOrder", "personalAddressShare", "pagingFault", "shrinkWindowSeconds", "outageAfterRequests", "outageSeconds" };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) return (400, Json.Error($"Unknown setting '{p.Name}'. Known: {string.Join(", ", known)}.", "INVALID_REQUEST"));
 
@@ -149,6 +149,19 @@ internal sealed class ControlEndpoints
         if (root.TryGetProperty("listOrder", out _) && !ListOrder.All.Contains(listOrder))
             return Bad($"listOrder must be one of: {string.Join(", ", ListOrder.All)}");
         if (!TryRate(root, "personalAddressShare", out var personalShare)) return Bad("personalAddressShare must be a number from 0 to 1");
+        if (!TryInt(root, "shrinkWindowSeconds", out var shrinkWindow) || shrinkWindow is < 1 or > 86_400)
+            return Bad("shrinkWindowSeconds must be a whole number from 1 to 86400");
+        var setOutageAfter = root.TryGetProperty("outageAfterRequests", out _);
+        if (!TryInt(root, "outageAfterRequests", out var outageAfter) || outageAfter < 1)
+            return Bad("outageAfterRequests must be a whole number from 1, or null for no outage");
+        var setOutageSeconds = root.TryGetProperty("outageSeconds", out var os);
+        double? outageSeconds = setOutageSeconds && os.ValueKind == JsonValueKind.Number ? os.GetDouble() : null;
+        if (setOutageSeconds && os.ValueKind != JsonValueKind.Null && outageSeconds is not (> 0 and <= 86_400))
+            return Bad("outageSeconds must be a number of seconds above 0, up to 86400, or null for an outage until the process ends");
+        var setPagingFault = root.TryGetProperty("pagingFault", out var pf);
+        var pagingFault = Json.String(root, "pagingFault");
+        if (setPagingFault && pf.ValueKind != JsonValueKind.Null && !PagingFaultKind.All.Contains(pagingFault))
+            return Bad($"pagingFault must be null or one of: {string.Join(", ", PagingFaultKind.All)}");
 
         var creditsMethods = Json.String(root, "creditsMethods");
         if (root.TryGetProperty("creditsMethods", out _) && creditsMethods is not ("GET" or "POST" or "GET, POST"))
@@ -175,7 +188,8 @@ internal sealed class ControlEndpoints
         _state.Apply(new SandboxState.SettingsChange(latency, rateLimit, window, faultRate, seed,
             root.TryGetProperty("inviteLimit", out _), inviteLimit, nextFaults, creditsMethods, skew, cancelOnDisconnect, resetFormat,
             lifecycle, linkSeconds, photoFaults, photoFaultRate, photoLatency, setWebhookUrl, webhookUrl, webhookSecret, webhookSchedule,
-            listOrder, personalShare));
+            listOrder, personalShare,
+            setPagingFault, pagingFault, shrinkWindow, setOutageAfter, outageAfter, setOutageSeconds, outageSeconds));
         return (200, _state.Snapshot());
     }
 

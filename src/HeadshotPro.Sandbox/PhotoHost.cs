@@ -115,6 +115,9 @@ internal sealed class PhotoHost
                 return (200, fault, () => Html(ctx, 200, "<!DOCTYPE html><html><head><title>Guest Wi-Fi</title></head><body><h1>Welcome to Guest Wi-Fi</h1><p>Accept the terms to continue.</p></body></html>"));
         }
 
+        if (fault is PhotoFaultKind.EndlessBody or PhotoFaultKind.OversizedBody)
+            return (200, fault, () => SendUnboundedAsync(ctx, fault == PhotoFaultKind.EndlessBody ? null : OversizedBytes));
+
         var photo = _state.Photo(parts[0], parts[1]);
         if (photo is null || photo.Status != "active" || photo.ModelStatus == ModelStatus.Deleted)
             return (404, fault, () => Xml(ctx, 404, "NoSuchKey", "The specified key does not exist."));
@@ -159,6 +162,32 @@ internal sealed class PhotoHost
         await body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
         // cut-mid-file: returning short of the Content-Length makes Kestrel close the connection after what was written.
     }
+
+    /// <summary>
+    /// What a misconfigured host or proxy sends: <c>image/jpeg</c> headers, then a chunked body that never ends (the
+    /// length null), or one of <paramref name="length"/> bytes announced in <c>Content-Length</c>, sent as fast as the
+    /// client reads, until it hangs up.
+    /// </summary>
+    private static async Task SendUnboundedAsync(HttpContext ctx, long? length)
+    {
+        var response = ctx.Response;
+        response.StatusCode = 200;
+        response.ContentType = "image/jpeg";
+        response.ContentLength = length;
+        if (HttpMethods.IsHead(ctx.Request.Method)) return;
+        var chunk = new byte[64 * 1024];
+        Array.Fill(chunk, (byte)'x');
+        chunk[0] = 0xFF;
+        chunk[1] = 0xD8;
+        for (var left = length ?? long.MaxValue; left > 0; left -= chunk.Length)
+        {
+            await response.Body.WriteAsync(chunk.AsMemory(0, (int)Math.Min(left, chunk.Length)), ctx.RequestAborted).ConfigureAwait(false);
+            chunk[0] = chunk[1] = (byte)'x';
+        }
+    }
+
+    /// <summary>The size of an <c>oversized-body</c>: 300 MB, as a proxy's error dump or a wrong object once was.</summary>
+    private const long OversizedBytes = 300L * 1024 * 1024;
 
     private static IEnumerable<ReadOnlyMemory<byte>> Segments(byte[] core, long padding)
     {

@@ -24,6 +24,13 @@ catch (Exception e) when (e is IOException or FormatException or InvalidOperatio
 
 await using (server)
 {
+    server.ListeningChanged += (listening, at) =>
+    {
+        Console.WriteLine(listening
+            ? $"HeadshotPro sandbox listening again on {server.ApiBaseUri} at {SandboxState.Iso(at)}"
+            : $"HeadshotPro sandbox stopped listening at {SandboxState.Iso(at)} (outage)");
+        Console.Out.Flush();
+    };
     Console.WriteLine($"HeadshotPro sandbox listening on {server.ApiBaseUri}");
     Console.Out.Flush();
     await server.WaitForShutdownAsync();

@@ -10,7 +10,8 @@ public sealed record SandboxOptions
 
     public string Urls { get; init; } = "http://127.0.0.1:5080";
     public string ApiKey { get; init; } = DefaultApiKey;
-    public int Credits { get; init; } = 100;
+    /// <summary>The starting balance; fractional balances (12.75) are the vendor's Lite package.</summary>
+    public decimal Credits { get; init; } = 100;
     public int LatencyMs { get; init; }
     /// <summary>Requests per window and key; 0 turns rate limiting (and its headers) off.</summary>
     public int RateLimit { get; init; } = 300;
@@ -47,6 +48,12 @@ public sealed record SandboxOptions
     public double PersonalAddressShare { get; init; }
     /// <summary>The order of every list the API answers; one of <see cref="ListOrder.All"/>.</summary>
     public string ListOrder { get; init; } = Sandbox.ListOrder.OldestFirst;
+    /// <summary>How paged v2 lists misbehave, one of <see cref="PagingFaultKind.All"/>; null = correct paging.</summary>
+    public string? PagingFault { get; init; }
+    /// <summary>After this many <c>/api/</c> requests were handled, the server stops listening (an outage); null = never.</summary>
+    public int? OutageAfterRequests { get; init; }
+    /// <summary>How long an outage lasts; null = until the process ends.</summary>
+    public double? OutageSeconds { get; init; }
 
     public const string Usage =
         "usage: HeadshotPro.Sandbox [--urls URL] [--api-key KEY] [--credits N] [--latency-ms N] " +
@@ -55,8 +62,8 @@ public sealed record SandboxOptions
         "[--reset-header-format iso|unix-seconds|unix-ms|delta-seconds|huge|infinity|garbage|negative|multiple] " +
         "[--lifecycle-seconds N] [--photo-bytes N] [--photo-base-url URL] [--photo-link-seconds N] " +
         "[--webhook-url URL] [--webhook-secret 64HEX] [--webhook-retry-schedule S,S,...] " +
-        "[--personal-address-share 0..1] [--list-order oldest-first|newest-first]";
-
+        "[--personal-address-share 0..1] [--list-order oldest-first|newest-first] " +
+        "[--paging-fault ignore-offset|repeat-page|always-more] [--outage-after-requests N] [--outage-seconds S]";
     /// <summary>Parses the command line; throws <see cref="ArgumentException"/> with a one-line message when it is wrong.</summary>
     public static SandboxOptions Parse(IReadOnlyList<string> args)
     {
@@ -81,7 +88,7 @@ public sealed record SandboxOptions
             {
                 "--urls" => options with { Urls = NonEmpty(name, Value()) },
                 "--api-key" => options with { ApiKey = NonEmpty(name, Value()) },
-                "--credits" => options with { Credits = Int(name, Value(), 0, int.MaxValue) },
+                "--credits" => options with { Credits = Credit(name, Value()) },
                 "--latency-ms" => options with { LatencyMs = Int(name, Value(), 0, 3_600_000) },
                 "--rate-limit" => options with { RateLimit = Int(name, Value(), 0, int.MaxValue) },
                 "--rate-window-seconds" => options with { RateWindowSeconds = Int(name, Value(), 1, 86_400) },
@@ -97,6 +104,9 @@ public sealed record SandboxOptions
                 "--photo-link-seconds" => options with { PhotoLinkSeconds = Int(name, Value(), 0, 31_536_000) },
                 "--webhook-url" => options with { WebhookUrl = WebhookRules.Url(name, Value()) },
                 "--webhook-secret" => options with { WebhookSecret = WebhookRules.Secret(name, Value()) },
+                "--outage-after-requests" => options with { OutageAfterRequests = Int(name, Value(), 1, int.MaxValue) },
+                "--outage-seconds" => options with { OutageSeconds = Seconds(name, Value()) },
+                "--paging-fault" => options with { PagingFault = OneOf(name, Value(), PagingFaultKind.All) },
                 "--webhook-retry-schedule" => options with { WebhookRetrySchedule = WebhookRules.Text(WebhookRules.Schedule(name, Value())) },
                 "--personal-address-share" => options with { PersonalAddressShare = Rate(name, Value()) },
                 "--list-order" => options with { ListOrder = OneOf(name, Value(), Sandbox.ListOrder.All) },
@@ -115,6 +125,16 @@ public sealed record SandboxOptions
             throw new ArgumentException($"option {name} must be a whole number from {min} to {max}, not '{value}'");
         return n;
     }
+
+    private static double Seconds(string name, string value) =>
+        double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && seconds <= 86_400
+            ? seconds
+            : throw new ArgumentException($"option {name} must be a number of seconds above 0, up to 86400 (fractions allowed), not '{value}'");
+
+    private static decimal Credit(string name, string value) =>
+        decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var credits) && credits <= int.MaxValue
+            ? credits
+            : throw new ArgumentException($"option {name} must be a number of credits from 0 (fractions allowed, e.g. 12.75), not '{value}'");
 
     private static string BaseUrl(string name, string value)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -14,15 +15,22 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly Task _lifecycle;
     private readonly WebhookSender _webhooks;
     private readonly Task _webhookLoop;
+    private readonly OutageListeners _listeners;
+    private readonly Outage _outage;
+    private readonly SemaphoreSlim _outageGate = new(1, 1);
 
-    private SandboxServer(WebApplication app, SandboxState state, Uri rootUri, Task lifecycle, WebhookSender webhooks, Task webhookLoop)
+    private SandboxServer(WebApplication app, SandboxState state, Uri rootUri, Task lifecycle, WebhookSender webhooks, Task webhookLoop, OutageListeners listeners,
+        Outage outage)
     {
         _app = app;
         _lifecycle = lifecycle;
         _webhooks = webhooks;
         _webhookLoop = webhookLoop;
+        _listeners = listeners;
+        _outage = outage;
         State = state;
         RootUri = rootUri;
+        state.OutageDue += duration => _ = Task.Run(() => OutageAsync(duration)); // not inside the request that brought it on
     }
 
     public SandboxState State { get; }
@@ -39,6 +47,46 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>Where photo links point unless <c>--photo-base-url</c> says otherwise.</summary>
     public Uri PhotoBaseUri => new(RootUri, "photos/");
 
+    /// <summary>When the last outage began (real UTC), if there was one.</summary>
+    public DateTime? OutageStartedUtc { get; private set; }
+
+    /// <summary>An outage began (false) or ended (true), at the given real UTC time.</summary>
+    public event Action<bool, DateTime>? ListeningChanged;
+
+    /// <summary>
+    /// An outage, as when the service's process goes away: the port stops listening (connecting is refused), open
+    /// connections close once the answer being sent on them has gone, and a request that still arrives on one is cut;
+    /// after <paramref name="duration"/> it listens again, with the state as it was (null: for good).
+    /// </summary>
+    public async Task OutageAsync(TimeSpan? duration)
+    {
+        await _outageGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _outage.Begin();
+            await _listeners.CloseAsync().ConfigureAwait(false);
+            var began = DateTime.UtcNow;
+            OutageStartedUtc = began;
+            ListeningChanged?.Invoke(false, began);
+            if (duration is not { } lasting) return;
+            try
+            {
+                await Task.Delay(lasting, _app.Lifetime.ApplicationStopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            await _listeners.OpenAsync().ConfigureAwait(false);
+            _outage.End();
+            ListeningChanged?.Invoke(true, DateTime.UtcNow);
+        }
+        finally
+        {
+            _outageGate.Release();
+        }
+    }
+
     public static async Task<SandboxServer> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = Array.Empty<string>() });
@@ -47,12 +95,15 @@ public sealed class SandboxServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None); // start-up failures are reported by the caller
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.WebHost.UseUrls(options.Urls);
+        builder.Services.AddSingleton<IConnectionListenerFactory, OutageListeners>();
 
         var state = new SandboxState(options);
         var app = builder.Build();
         var photos = new PhotoHost(state, options.PhotoBaseUrl, app.Lifetime.ApplicationStopping);
         var api = new ApiEndpoints(state, photos, app.Lifetime.ApplicationStopping);
         var control = new ControlEndpoints(state);
+        var outage = new Outage();
+        app.Use(outage.HandleAsync);
         app.Use((ctx, next) =>
         {
             ctx.Response.OnStarting(() =>
@@ -74,7 +125,8 @@ public sealed class SandboxServer : IAsyncDisposable
         var lifecycle = RunLifecycleAsync(state, app.Lifetime.ApplicationStopping);
         var webhooks = new WebhookSender(state);
         var webhookLoop = webhooks.RunAsync(app.Lifetime.ApplicationStopping);
-        return new SandboxServer(app, state, root, lifecycle, webhooks, webhookLoop);
+        var listeners = app.Services.GetServices<IConnectionListenerFactory>().OfType<OutageListeners>().Single();
+        return new SandboxServer(app, state, root, lifecycle, webhooks, webhookLoop, listeners, outage);
     }
 
     /// <summary>The timed lifecycle: moves people along whenever a move is due, and sleeps until the next one (or a change).</summary>

@@ -537,8 +537,10 @@ public static class PhotoFaultKind
     public const string DropBefore = "drop-before";
     public const string Slow = "slow";
     public const string Html200 = "html-200";
+    public const string EndlessBody = "endless-body";
+    public const string OversizedBody = "oversized-body";
 
-    public static readonly string[] All = { CutMidFile, Http500, Http503, DropBefore, Slow, Html200 };
+    public static readonly string[] All = { CutMidFile, Http500, Http503, DropBefore, Slow, Html200, EndlessBody, OversizedBody };
 
     /// <summary>What <c>photoFaultRate</c> draws from.</summary>
     public static readonly string[] Transient = { CutMidFile, Http500, Http503, DropBefore };

@@ -63,12 +63,15 @@ public static class FaultKind
     public const string Redirect = "redirect";
     public const string UnknownCharset = "unknown-charset";
     public const string Huge200 = "huge-200";
+    public const string Gateway401 = "gateway-401";
+    public const string RateLimitOutlier = "rate-limit-outlier";
 
     /// <summary>Every kind: what <c>nextFaults</c> accepts and the state counts.</summary>
     public static readonly string[] All =
     {
         Retry429, Html503, DropBeforeProcessing, DropAfterProcessing, Http408, Http500, Http502, Http504, MessageNotError, NoCode,
         Empty503, Truncated200, Garbled200, RetryAfterSeconds, RetryAfterZero, RetryAfterDate, RetryAfterLong, Redirect, UnknownCharset, Huge200,
+        Gateway401, RateLimitOutlier,
     };
 
     /// <summary>The passing troubles of a healthy service, which <c>--fault-rate</c> draws from; the rest only come by <c>nextFaults</c>.</summary>
@@ -78,7 +81,7 @@ public static class FaultKind
     };
 
     /// <summary>Kinds after which the request has been processed (an invite created, a credit reserved).</summary>
-    public static readonly string[] Processed = { DropAfterProcessing, Truncated200, Garbled200, UnknownCharset, Huge200 };
+    public static readonly string[] Processed = { DropAfterProcessing, Truncated200, Garbled200, UnknownCharset, Huge200, RateLimitOutlier };
 }
 
 /// <summary>
@@ -139,7 +142,7 @@ public sealed partial class SandboxState
     private readonly Queue<string> _scriptedFaults = new();
     private readonly Dictionary<string, long> _faultCounts = new();
     private Random _faultRandom;
-    private int _credits;
+    private decimal _credits;
     private int _pending;
     private long _requests;
     private long _rateLimited;
@@ -212,6 +215,7 @@ public sealed partial class SandboxState
             CancelOnDisconnect = _startup.CancelOnDisconnect;
             ResetHeaderFormat = _startup.ResetHeaderFormat;
             ListOrder = _startup.ListOrder;
+            ResetServiceLocked();
             _faultRandom = new Random(FaultSeed);
             _photoFaultRandom = new Random(FaultSeed);
         }
@@ -223,7 +227,10 @@ public sealed partial class SandboxState
         int? ClockSkewSeconds = null, bool? CancelOnDisconnect = null, string? ResetHeaderFormat = null,
         int? LifecycleSeconds = null, int? PhotoLinkSeconds = null, IReadOnlyList<string>? PhotoFaults = null, double? PhotoFaultRate = null,
         int? PhotoLatencyMs = null, bool SetWebhookUrl = false, string? WebhookUrl = null, string? WebhookSecret = null,
-        double[]? WebhookRetrySchedule = null, string? ListOrder = null, double? PersonalAddressShare = null);
+        double[]? WebhookRetrySchedule = null, string? ListOrder = null, double? PersonalAddressShare = null,
+        bool SetPagingFault = false, string? PagingFault = null,
+        int? ShrinkWindowSeconds = null, bool SetOutageAfterRequests = false, int? OutageAfterRequests = null,
+        bool SetOutageSeconds = false, double? OutageSeconds = null);
 
     public void Apply(SettingsChange change)
     {
@@ -243,16 +250,17 @@ public sealed partial class SandboxState
             if (change.NextFaults is { } faults) foreach (var f in faults) _scriptedFaults.Enqueue(f);
             ApplyPeopleSettingsLocked(change);
             ApplyWebhookSettingsLocked(change);
+            ApplyServiceSettingsLocked(change);
         }
         WakeLifecycle();
     }
 
-    public void SetCredits(int credits)
+    public void SetCredits(decimal credits)
     {
         lock (_gate) _credits = credits;
     }
 
-    public int Credits
+    public decimal Credits
     {
         get { lock (_gate) return _credits; }
     }
@@ -308,7 +316,7 @@ public sealed partial class SandboxState
             if (_liveByEmail.TryGetValue(email, out var existing)) return (InviteOutcome.AlreadyExists, existing);
             if (InviteLimit is { } limit && _pending >= limit)
                 return (InviteOutcome.InviteLimitExceeded, null);
-            if (_credits <= 0) return (InviteOutcome.InsufficientCredits, null);
+            if (_credits < 1) return (InviteOutcome.InsufficientCredits, null); // an invite reserves one whole credit
             var invite = new SandboxInvite
             {
                 Id = Guid.NewGuid().ToString("N")[..20],
@@ -422,6 +430,9 @@ public sealed partial class SandboxState
                     pendingPhotoFaults = _scriptedPhotoFaults.ToList(),
                     webhookUrl = WebhookUrl,
                     webhookRetrySchedule = WebhookRules.Text(WebhookRetrySchedule),
+                    pagingFault = PagingFault,
+                    outageAfterRequests = _outageAfterRequests,
+                    outageSeconds = _outageSeconds,
                 },
             };
         }

@@ -91,7 +91,7 @@ public class ConnectionCmdletTests
         var result = host.Run("Get-HeadshotCredits -Verbose");
         var credits = Assert.Single(result.Output);
         Assert.Equal("HeadshotPro.Credits", credits.TypeNames[0]);
-        Assert.Equal(42, (int)credits.Properties["Credits"].Value);
+        Assert.Equal(42m, credits.Properties["Credits"].Value);
         Assert.IsType<DateTimeOffset>(credits.Properties["RetrievedAt"].Value);
         Assert.Matches(@"^POST organization/credits -> 200 \(attempt 1, \d+ ms\)$", Assert.Single(result.Verbose));
     }
@@ -105,8 +105,8 @@ public class ConnectionCmdletTests
         using var b = new PowerShellHost();
         a.Connect(first);
         b.Connect(second);
-        Assert.Equal(1, (int)a.Run("(Get-HeadshotCredits).Credits").Output.Single().BaseObject);
-        Assert.Equal(2, (int)b.Run("(Get-HeadshotCredits).Credits").Output.Single().BaseObject);
+        Assert.Equal(1m, a.Run("(Get-HeadshotCredits).Credits").Output.Single().BaseObject);
+        Assert.Equal(2m, b.Run("(Get-HeadshotCredits).Credits").Output.Single().BaseObject);
     }
 }
 
@@ -128,7 +128,7 @@ public class EnvironmentConnectionTests
             using var host = new PowerShellHost();
             var result = host.Run("(Get-HeadshotCredits).Credits; (Get-HeadshotConnection).Source");
             Assert.Null(result.Terminating);
-            Assert.Equal(new object[] { 1000, "Environment" }, result.Output.Select(o => o.BaseObject));
+            Assert.Equal(new object[] { 1000m, "Environment" }, result.Output.Select(o => o.BaseObject));
 
             Environment.SetEnvironmentVariable("HEADSHOTPRO_API_KEY", "hsp_wrong_key_0000");
             await sandbox.Control.PostAsync("reset", null);
@@ -143,6 +143,30 @@ public class EnvironmentConnectionTests
             Environment.SetEnvironmentVariable("HEADSHOTPRO_BASE_URI", null);
         }
     }
+
+    [Theory(Timeout = Limits.Test)]
+    [InlineData("https://server.headshotpro.com/api/v1/?api_key=S3cretKey")]
+    [InlineData("http://server.headshotpro.com/api/v1/?api_key=S3cretKey")]
+    public Task A_key_in_the_query_of_HEADSHOTPRO_BASE_URI_appears_in_no_part_of_the_error(string uri) => Task.Run(() =>
+    {
+        try
+        {
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_API_KEY", "hsp_unit_key_1234");
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_BASE_URI", uri);
+            using var host = new PowerShellHost();
+            foreach (var command in new[] { "Get-HeadshotCredits", "Connect-HeadshotPro -ApiKey (ConvertTo-SecureString 'hsp_unit_key_1234' -AsPlainText -Force)" })
+            {
+                var result = host.Run(command);
+                Assert.Equal("InvalidBaseUri", result.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
+                Assert.DoesNotContain("S3cretKey", string.Join("\n", PowerShellHost.Result.Describe(TransportTests.WithoutInvocation(result.Terminating!))));
+            }
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_API_KEY", null);
+            Environment.SetEnvironmentVariable("HEADSHOTPRO_BASE_URI", null);
+        }
+    });
 
     [Fact(Timeout = Limits.Test)]
     public async Task Connect_without_BaseUri_goes_where_HEADSHOTPRO_BASE_URI_says()

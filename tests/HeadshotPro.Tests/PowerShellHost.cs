@@ -65,6 +65,11 @@ public sealed class PowerShellHost : IDisposable
         Assert.Empty(result.Errors);
     }
 
+    /// <summary>What a script started with <see cref="Begin"/> gave, once it ended with <paramref name="output"/>.</summary>
+    public static Result Ended(PowerShell shell, IEnumerable<PSObject> output) =>
+        new(new Collection<PSObject>(output.ToList()), shell.Streams.Error.ToList(), shell.Streams.Verbose.Select(v => v.Message).ToList(),
+            shell.Streams.Debug.Select(d => d.Message).ToList(), shell.Streams.Warning.Select(w => w.Message).ToList(), null);
+
     /// <summary>Starts a script without waiting, for tests that stop it.</summary>
     public (PowerShell Shell, IAsyncResult Pending) Begin(string script)
     {

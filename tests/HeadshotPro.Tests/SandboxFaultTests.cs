@@ -24,7 +24,7 @@ public class SandboxFaultTests
                 Assert.NotEqual(FaultKind.DropBeforeProcessing, kind);
                 Assert.NotEqual(FaultKind.DropAfterProcessing, kind);
                 var rateHeaders = response.Headers.Where(h => h.Key.StartsWith("X-RateLimit-", StringComparison.OrdinalIgnoreCase)).Count();
-                Assert.True(kind == FaultKind.Html503 ? rateHeaders == 0 : rateHeaders == 3, $"{kind}: {rateHeaders} X-RateLimit headers");
+                Assert.True(kind is FaultKind.Html503 or FaultKind.Gateway401 ? rateHeaders == 0 : rateHeaders == 3, $"{kind}: {rateHeaders} X-RateLimit headers");
             }
             catch (HttpRequestException)
             {

@@ -56,6 +56,24 @@ public class StoppedRunTests
         AssertAccountedFor(onServer, result, Array.Empty<string>());
     }
 
+    [Theory(Timeout = Limits.Test)]
+    [InlineData("'user1@corp.example', 'user2@corp.example', 'user3@corp.example', $null, 'user4@corp.example' | New-HeadshotInvite -ErrorAction Stop")]
+    [InlineData("$(1..3 | ForEach-Object { \"user$_@corp.example\" }; ,@(); 'user4@corp.example') | New-HeadshotInvite -ErrorAction Stop")]
+    public async Task A_binding_error_under_ErrorAction_Stop_still_names_the_requests_already_sent(string script)
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 1000, RateLimit = 0 });
+        using var host = new PowerShellHost();
+        host.Connect(sandbox);
+        var result = host.Run(script);
+        Assert.IsType<ParameterBindingException>(result.Terminating?.Exception, exactMatch: false);
+        var warning = Assert.Single(result.Warnings, w => w.StartsWith("The run stopped early."));
+        // The three taken before the binding failure are named — sent (and maybe invited) or, on a slow machine, not sent yet.
+        Assert.Equal(new[] { "user1@corp.example", "user2@corp.example", "user3@corp.example" }, Named(new[] { warning }).Order());
+        var onServer = await OnServerAsync(sandbox, 0);
+        Assert.DoesNotContain("user4@corp.example", onServer);
+        AssertAccountedFor(onServer, result, Array.Empty<string>());
+    }
+
     [Fact(Timeout = Limits.Test)]
     public async Task A_throwing_downstream_command_still_leaves_every_sent_request_reported()
     {

@@ -105,6 +105,27 @@ public class TransportTests
         Assert.DoesNotContain("S3cretPw", said);
     }
 
+    /// <summary>A base URI copied from a browser or a wiki may carry a key in its query; the module repeats none of it.</summary>
+    [Theory]
+    [InlineData("https://server.headshotpro.com/api/v1/?api_key=S3cretKey")]
+    [InlineData("https://server.headshotpro.com/api/v1/#api_key=S3cretKey")]
+    [InlineData("http://server.headshotpro.com/api/v1/?api_key=S3cretKey")]
+    [InlineData("ftp://127.0.0.1/api/v1/?api_key=S3cretKey")]
+    [InlineData("https://svc:S3cretKey@server.headshotpro.com/api/v1/?api_key=S3cretKey")]
+    [InlineData("api/v1/?api_key=S3cretKey")]
+    public void A_key_in_the_base_URIs_query_appears_in_no_part_of_the_error(string uri)
+    {
+        using var host = new PowerShellHost();
+        var result = host.Run("Connect-HeadshotPro -ApiKey (ConvertTo-SecureString 'hsp_unit_key_1234' -AsPlainText -Force) -BaseUri $uri", ("uri", uri));
+        Assert.Equal("InvalidBaseUri", result.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.DoesNotContain("S3cretKey", string.Join("\n", PowerShellHost.Result.Describe(WithoutInvocation(result.Terminating!))));
+        Assert.NotNull(result.Terminating!.TargetObject);
+    }
+
+    /// <summary>The record without its InvocationInfo, which holds the admin's own command line (what they typed, not what the module said).</summary>
+    internal static ErrorRecord WithoutInvocation(ErrorRecord record) =>
+        new(record.Exception, record.FullyQualifiedErrorId, record.CategoryInfo.Category, record.TargetObject) { ErrorDetails = record.ErrorDetails };
+
     [Fact]
     public void Progress_shows_in_any_interactive_host_and_never_without_a_user()
     {

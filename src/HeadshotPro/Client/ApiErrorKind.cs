@@ -28,5 +28,17 @@ namespace HeadshotPro.Client
 
         /// <summary>A photo download kept failing (5xx, dropped or cut connections, timeouts) or was refused for good.</summary>
         PhotoDownloadFailed,
+
+        /// <summary>Not sent: the service has refused every connection for a few seconds (it is down, or not listening there).</summary>
+        ServiceUnreachable,
+
+        /// <summary>A photo's body was larger than the cap (-MaximumSize); nothing was kept.</summary>
+        PhotoTooLarge,
+
+        /// <summary>A photo's body was still arriving at the per-attempt deadline (-TimeoutSec); nothing was kept.</summary>
+        PhotoDownloadTimedOut,
+
+        /// <summary>A paged list's pages did not add up (an offset not honoured, a page that repeats what was read): the list ended early.</summary>
+        PagingMisbehaved,
     }
 }

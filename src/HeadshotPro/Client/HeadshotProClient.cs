@@ -59,7 +59,7 @@ namespace HeadshotPro.Client
                     if (_downloads == null)
                     {
                         _photoHost = PhotoHostConnection.Acquire(Settings);
-                        _downloads = new PhotoDownloader(_photoHost, Photos);
+                        _downloads = new PhotoDownloader(_photoHost, Photos, Settings.Timeout);
                     }
                     return _downloads;
                 }
@@ -69,7 +69,21 @@ namespace HeadshotPro.Client
         /// <summary>The rate-limit window as last seen: requests left and when it resets (local UTC), if the server said.</summary>
         public (int Remaining, DateTime ResetUtc)? RateLimitWindow => _transport.Pacer.Window;
 
-        public Task<int> GetCreditsAsync(CancellationToken cancellationToken, RequestOptions? options = null) =>
+        /// <summary>How well the server's clock is known: the width of the bound on its offset from ours.</summary>
+        internal TimeSpan? ServerClockUncertainty => _transport.Clock.Uncertainty;
+
+        /// <summary>
+        /// Checks the key by reading the balance, as Connect-HeadshotPro does; once it is accepted, a rejection that any
+        /// session sharing this connection holds (one 401, perhaps a gateway's) is cleared.
+        /// </summary>
+        public async Task<decimal> ConnectAsync(CancellationToken cancellationToken, RequestOptions? options = null)
+        {
+            var credits = await Organization.GetCreditsAsync(cancellationToken, options).ConfigureAwait(false);
+            _transport.AcceptKey();
+            return credits;
+        }
+
+        public Task<decimal> GetCreditsAsync(CancellationToken cancellationToken, RequestOptions? options = null) =>
             Organization.GetCreditsAsync(cancellationToken, options);
 
         public Task<Organization> GetOrganizationAsync(CancellationToken cancellationToken, RequestOptions? options = null) =>

@@ -85,6 +85,9 @@ namespace HeadshotPro.Commands
                 case ApiErrorKind.ConnectionFailed:
                     return ("ConnectionFailed", ErrorCategory.ConnectionError,
                         $"Could not reach HeadshotPro after {HeadshotProClient.MaxAttempts} attempts. Check the network, proxy (-Proxy) and base URI, then run again.");
+                case ApiErrorKind.ServiceUnreachable:
+                    return ("ServiceUnreachable", ErrorCategory.ConnectionError,
+                        "Nothing was sent for this item. Run the same command again once HeadshotPro answers (New-HeadshotInvite -SkipExisting makes a rerun safe); if it persists, check the network, proxy and -BaseUri.");
                 case ApiErrorKind.TimedOut:
                     return ("RequestTimedOut", ErrorCategory.OperationTimeout,
                         $"No answer in time after {HeadshotProClient.MaxAttempts} attempts. Run again later, or raise Connect-HeadshotPro -TimeoutSec.");
@@ -106,6 +109,15 @@ namespace HeadshotPro.Commands
                 case ApiErrorKind.PhotoDownloadFailed:
                     return ("PhotoDownloadFailed", ErrorCategory.ConnectionError,
                         "Nothing partial was left. Run the same command again for the photos that failed (files already saved are skipped); check the network and proxy if it persists.");
+                case ApiErrorKind.PhotoTooLarge:
+                    return ("PhotoTooLarge", ErrorCategory.LimitsExceeded,
+                        "Nothing was kept. If the photo host really sends photos this large, raise the cap with Save-HeadshotPhoto -MaximumSize (e.g. -MaximumSize 200MB); otherwise a proxy or the host is sending something other than a photo.");
+                case ApiErrorKind.PhotoDownloadTimedOut:
+                    return ("PhotoDownloadTimedOut", ErrorCategory.OperationTimeout,
+                        "Nothing was kept. On a slow link allow each attempt more time with Connect-HeadshotPro -TimeoutSec, then run the same command again (saved files are skipped).");
+                case ApiErrorKind.PagingMisbehaved:
+                    return ("PagingMisbehaved", ErrorCategory.InvalidResult,
+                        "What was read before the fault was written; the rest of the list is missing. Run the command again later, and report it to HeadshotPro if it persists.");
                 case ApiErrorKind.HostNotFound:
                     return ("HostNotFound", ErrorCategory.ConnectionError, "Check the host name in -BaseUri (or -Proxy) and this computer's DNS.");
                 default:

@@ -96,12 +96,12 @@ namespace HeadshotPro.Commands
             var baseUri = ClientSettings.DefaultBaseUri;
             if (!string.IsNullOrEmpty(uriText))
             {
-                string? problem = $"'{uriText}' is not an absolute URI.";
-                var checkedUri = Uri.TryCreate(uriText, UriKind.Absolute, out var parsed) ? BaseUriRules.Check(parsed, out problem) : null;
+                string? problem = "it is not a URI.";
+                var checkedUri = Uri.TryCreate(uriText, UriKind.RelativeOrAbsolute, out var parsed) ? BaseUriRules.Check(parsed, out problem) : null;
                 if (checkedUri == null)
                 {
                     var message = $"$env:{EnvBaseUri} is not a usable base URI: {problem}";
-                    ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(message), "InvalidBaseUri", ErrorCategory.InvalidArgument, parsed == null ? null : BaseUriRules.Redacted(parsed), message,
+                    ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(message), "InvalidBaseUri", ErrorCategory.InvalidArgument, parsed == null ? null : BaseUriRules.Shown(parsed), message,
                         $"Set it to the API's base, like {ClientSettings.DefaultBaseUri}, or remove it."));
                 }
                 baseUri = checkedUri!;

@@ -292,7 +292,7 @@ namespace HeadshotPro.Commands
         /// </summary>
         private void ReportUnfinished(TimeSpan grace)
         {
-            if (_inFlight.Count == 0) return;
+            if (_inFlight.Count == 0 || _ending) return;
             _ending = true;
             var outcomes = new List<Completion>();
             var deadline = DateTime.UtcNow + grace;
@@ -350,9 +350,17 @@ namespace HeadshotPro.Commands
             WriteProgress(record);
         }
 
+        /// <summary>
+        /// A run can also end outside this cmdlet's steps — input that fails to bind under -ErrorAction Stop ends the
+        /// pipeline before ProcessRecord — and then disposing it is the one step left to account for what it sent.
+        /// </summary>
         protected override void Dispose(bool disposing)
         {
-            if (disposing) _abandon.Cancel();
+            if (disposing)
+            {
+                ReportUnfinished(GraceAfterError);
+                _abandon.Cancel();
+            }
             base.Dispose(disposing);
         }
     }

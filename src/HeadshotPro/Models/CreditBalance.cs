@@ -7,13 +7,14 @@ namespace HeadshotPro
     {
         public const string TypeName = "HeadshotPro.Credits";
 
-        public CreditBalance(int credits, DateTimeOffset retrievedAt)
+        public CreditBalance(decimal credits, DateTimeOffset retrievedAt)
         {
             Credits = credits;
             RetrievedAt = retrievedAt;
         }
 
-        public int Credits { get; }
+        /// <summary>The balance available to reserve; fractional on packages that charge part of a credit.</summary>
+        public decimal Credits { get; }
         public DateTimeOffset RetrievedAt { get; }
 
         public override string ToString() => Credits.ToString(System.Globalization.CultureInfo.InvariantCulture);

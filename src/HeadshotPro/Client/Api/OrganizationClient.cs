@@ -15,7 +15,8 @@ namespace HeadshotPro.Client.Api
 
         internal OrganizationClient(ApiTransport transport, ClientSettings settings) : base(transport, settings) { }
 
-        public async Task<int> GetCreditsAsync(CancellationToken cancellationToken, RequestOptions? options = null)
+        /// <summary>The balance available to reserve, as the server sends it: it may be fractional (12.75), and is never rounded.</summary>
+        public async Task<decimal> GetCreditsAsync(CancellationToken cancellationToken, RequestOptions? options = null)
         {
             JObject body;
             if (_creditsViaGet)
@@ -38,7 +39,7 @@ namespace HeadshotPro.Client.Api
             var credits = body["credits"];
             if (credits == null || (credits.Type != JTokenType.Integer && credits.Type != JTokenType.Float))
                 throw Unexpected("The credits answer has no 'credits' number.");
-            return (int)credits;
+            return (decimal)credits;
         }
 
         public async Task<Organization> GetAsync(CancellationToken cancellationToken, RequestOptions? options = null) =>

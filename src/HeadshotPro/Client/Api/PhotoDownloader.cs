@@ -16,10 +16,15 @@ namespace HeadshotPro.Client.Api
     /// renamed into place only when complete, so there is never a half file under the final name; each file carries its
     /// <see cref="PhotoStamp"/> (which photo it holds). Uses the photo-host
     /// connection (no API key, no pacer); its own timeouts and retries; an expired link is refreshed from the API once.
+    /// Whatever the host sends is bounded: a body past the size cap or still arriving at the per-attempt deadline ends
+    /// that photo (PhotoTooLarge, PhotoDownloadTimedOut), never a disk filled or a download that never ends.
     /// </summary>
     public sealed class PhotoDownloader
     {
         public const int MaxAttempts = 4;
+
+        /// <summary>The largest photo saved unless a caller allows more: far above any headshot, even an original.</summary>
+        public const long DefaultMaxBytes = 50L * 1024 * 1024;
 
         /// <summary>The most a download waits for the photo host's headers.</summary>
         public static readonly TimeSpan HeadersTimeout = TimeSpan.FromSeconds(30);
@@ -35,22 +40,26 @@ namespace HeadshotPro.Client.Api
 
         private readonly PhotoHostConnection _host;
         private readonly PhotosClient _photos;
+        private readonly TimeSpan _deadline;
         private readonly Random _jitter = new Random();
 
-        internal PhotoDownloader(PhotoHostConnection host, PhotosClient photos)
+        /// <param name="deadline">The most one attempt may take, headers and body (the connection's -TimeoutSec).</param>
+        internal PhotoDownloader(PhotoHostConnection host, PhotosClient photos, TimeSpan deadline)
         {
             _host = host;
             _photos = photos;
+            _deadline = deadline;
         }
 
         /// <summary>
         /// Downloads <paramref name="photo"/> into <paramref name="folder"/> as <paramref name="fileName"/> (a plain file name
         /// the caller has checked). An existing file is replaced only with <paramref name="overwrite"/>; one that appears
-        /// while downloading is left alone and the result says Skipped. Throws <see cref="HeadshotProApiException"/>
-        /// (PhotoLinkExpired, PhotoDownloadFailed, NotFound about a Photo, UnexpectedResponse, or what the refresh threw)
-        /// or <see cref="PhotoFileException"/>; a failed or cancelled download leaves no file behind.
+        /// while downloading is left alone and the result says Skipped. A body larger than <paramref name="maxBytes"/> is
+        /// not kept. Throws <see cref="HeadshotProApiException"/> (PhotoLinkExpired, PhotoDownloadFailed, PhotoTooLarge,
+        /// PhotoDownloadTimedOut, NotFound about a Photo, UnexpectedResponse, or what the refresh threw) or
+        /// <see cref="PhotoFileException"/>; a failed or cancelled download leaves no file behind.
         /// </summary>
-        public async Task<PhotoDownloadResult> DownloadAsync(Photo photo, string folder, string fileName, bool overwrite, RequestOptions? options,
+        public async Task<PhotoDownloadResult> DownloadAsync(Photo photo, string folder, string fileName, bool overwrite, long maxBytes, RequestOptions? options,
             DownloadProgress? progress, CancellationToken cancellationToken)
         {
             var target = Path.Combine(folder, fileName);
@@ -74,7 +83,7 @@ namespace HeadshotPro.Client.Api
                 if (vetoed != null) throw vetoed;
                 attempt++;
                 options?.Sent?.Invoke();
-                var outcome = await AttemptAsync(current.Url!, target, overwrite, PhotoStamp.For(current.PhotoId, current.Variant), options, progress, attempt, cancellationToken).ConfigureAwait(false);
+                var outcome = await AttemptAsync(current.Url!, target, overwrite, PhotoStamp.For(current.PhotoId, current.Variant), maxBytes, options, progress, attempt, cancellationToken).ConfigureAwait(false);
                 switch (outcome.Kind)
                 {
                     case OutcomeKind.Saved:
@@ -143,7 +152,7 @@ namespace HeadshotPro.Client.Api
             public Exception? Error;
         }
 
-        private async Task<Outcome> AttemptAsync(Uri url, string target, bool overwrite, PhotoStamp? stamp, RequestOptions? options, DownloadProgress? progress, int attempt,
+        private async Task<Outcome> AttemptAsync(Uri url, string target, bool overwrite, PhotoStamp? stamp, long maxBytes, RequestOptions? options, DownloadProgress? progress, int attempt,
             CancellationToken cancellationToken)
         {
             var outcome = new Outcome();
@@ -154,7 +163,8 @@ namespace HeadshotPro.Client.Api
             long counted = 0;
             try
             {
-                using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                using (var deadline = new CancellationTokenSource(_deadline))
+                using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token))
                 {
                     attemptCts.CancelAfter(HeadersTimeout);
                     HttpResponseMessage? response = null;
@@ -174,6 +184,11 @@ namespace HeadshotPro.Client.Api
                                 return outcome;
                             }
                             var length = response.Content.Headers.ContentLength;
+                            if (length > maxBytes)
+                            {
+                                TooLarge(outcome, $"GET {shown} announced {Size(length.Value)}, more than the {Size(maxBytes)} allowed for a photo (-MaximumSize); it was not downloaded.", status);
+                                return outcome;
+                            }
                             temp = registered = TempPathFor(target);
                             progress?.TempCreated(temp);
                             long written = 0, stamped = 0;
@@ -187,6 +202,11 @@ namespace HeadshotPro.Client.Api
                                     attemptCts.CancelAfter(StallTimeout);
                                     var read = await body.ReadAsync(buffer, 0, buffer.Length, attemptCts.Token).ConfigureAwait(false);
                                     if (read == 0) break;
+                                    if (written + read > maxBytes)
+                                    {
+                                        TooLarge(outcome, $"GET {shown} sent more than the {Size(maxBytes)} allowed for a photo (-MaximumSize) and had not ended; nothing was kept.", status);
+                                        return outcome;
+                                    }
                                     await WriteAsync(file, buffer, read, temp, cancellationToken).ConfigureAwait(false);
                                     written += read;
                                     counted += read;
@@ -237,8 +257,7 @@ namespace HeadshotPro.Client.Api
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
-                        Transient(outcome, $"GET {shown} got no {(outcome.Status == null ? "answer" : "further bytes")} within {(outcome.Status == null ? HeadersTimeout : StallTimeout).TotalSeconds:0} s",
-                            "a timeout");
+                        TimedOut(outcome, shown, deadline.IsCancellationRequested, counted);
                         return outcome;
                     }
                     catch (Exception e) when (!(e is PhotoFileException) && !(e is HeadshotProApiException) && (e is HttpRequestException || e is IOException || e is WebException || e is ObjectDisposedException))
@@ -246,8 +265,7 @@ namespace HeadshotPro.Client.Api
                         if (cancellationToken.IsCancellationRequested) throw new OperationCanceledException(cancellationToken);
                         if (attemptCts.IsCancellationRequested)
                         {
-                            Transient(outcome, $"GET {shown} got no {(outcome.Status == null ? "answer" : "further bytes")} within {(outcome.Status == null ? HeadersTimeout : StallTimeout).TotalSeconds:0} s",
-                                "a timeout");
+                            TimedOut(outcome, shown, deadline.IsCancellationRequested, counted);
                             return outcome;
                         }
                         var failure = TransportFailure.Classify(e);
@@ -282,6 +300,37 @@ namespace HeadshotPro.Client.Api
                     outcome.Kind == OutcomeKind.Saved || outcome.Kind == OutcomeKind.AppearedMeanwhile ? null : outcome.Message);
             }
         }
+
+        private static void TooLarge(Outcome outcome, string message, int status)
+        {
+            outcome.Kind = OutcomeKind.Final;
+            outcome.Message = message;
+            outcome.Error = new HeadshotProApiException(ApiErrorKind.PhotoTooLarge, message, status);
+        }
+
+        /// <summary>
+        /// An attempt cancelled by a timer: past the attempt's deadline it ends the photo (the next attempt would be as
+        /// slow); a stall, or headers that never came, is retried.
+        /// </summary>
+        private void TimedOut(Outcome outcome, string shown, bool pastDeadline, long received)
+        {
+            if (!pastDeadline)
+            {
+                Transient(outcome, $"GET {shown} got no {(outcome.Status == null ? "answer" : "further bytes")} within {(outcome.Status == null ? HeadersTimeout : StallTimeout).TotalSeconds:0} s",
+                    "a timeout");
+                return;
+            }
+            outcome.Kind = OutcomeKind.Final;
+            outcome.Message = $"GET {shown} did not finish within {_deadline.TotalSeconds:0.#} s (-TimeoutSec, per attempt)" +
+                (outcome.Status == null ? ": no answer came." : $": {Size(received)} had arrived; nothing was kept.");
+            outcome.Error = new HeadshotProApiException(ApiErrorKind.PhotoDownloadTimedOut, outcome.Message, outcome.Status);
+        }
+
+        /// <summary>A size as people read it: 300 MB, 200 KB, 512 bytes.</summary>
+        internal static string Size(long bytes) =>
+            bytes >= 1024 * 1024 ? (bytes / (1024.0 * 1024.0)).ToString("0.#", CultureInfo.InvariantCulture) + " MB"
+            : bytes >= 1024 ? (bytes / 1024.0).ToString("0.#", CultureInfo.InvariantCulture) + " KB"
+            : bytes.ToString(CultureInfo.InvariantCulture) + " bytes";
 
         private static void Transient(Outcome outcome, string message, string shortText)
         {

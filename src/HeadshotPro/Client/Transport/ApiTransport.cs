@@ -44,17 +44,25 @@ namespace HeadshotPro.Client.Transport
         public RateLimitPacer Pacer => _shared.Pacer;
         private HttpClient Http => _shared.Http;
 
-        private bool KeyRejected
-        {
-            get => _shared.KeyRejected;
-            set => _shared.KeyRejected = value;
-        }
+        /// <summary>
+        /// Which acceptance of the key (<see cref="SharedConnection.KeyAccepted"/>) this session had it rejected after, or
+        /// −1: a 401 stops this session only, until a Connect anywhere has the key accepted again.
+        /// </summary>
+        private int _keyRejectedAt = -1;
+
+        private bool KeyRejected => Volatile.Read(ref _keyRejectedAt) == _shared.KeyAccepted;
+
+        /// <summary>Connect-HeadshotPro had the key accepted: a rejection that any session sharing this connection holds is cleared.</summary>
+        public void AcceptKey() => _shared.AcceptKey();
 
         /// <summary>
         /// Sends one request with pacing and retries: 408/500/502/503/504, unreadable answers and dropped connections up to
         /// <see cref="MaxAttempts"/> attempts with full-jitter backoff (or the server's Retry-After); a 429
         /// RATE_LIMIT_EXCEEDED is waited out without using an attempt. Every wait counts against the request's
-        /// <see cref="ClientSettings.MaxRetryWait"/>. Once the key is rejected, nothing more is sent with it.
+        /// <see cref="ClientSettings.MaxRetryWait"/>. A refused connection uses no attempt either: the connection's
+        /// <see cref="Reachability"/> paces those tries and, once the service has refused everything for a few seconds,
+        /// ends the request — as ServiceUnreachable (nothing was sent), or with its last error when an earlier attempt may
+        /// have been processed. Once the key is rejected, this session sends nothing more with it.
         /// </summary>
         public async Task<JObject> SendAsync(HttpMethod method, string path, JObject? body, RequestOptions? options, CancellationToken cancellationToken)
         {
@@ -66,24 +74,44 @@ namespace HeadshotPro.Client.Transport
             var attempt = 0;
             var uncertain = false;
             DateTime? firstSentUtc = null;
+            HeadshotProApiException? lastError = null;
             var payload = body?.ToString(Formatting.None);
             while (true)
             {
                 if (KeyRejected) throw KeyRejectedEarlier(method, path);
-                waitBudget -= await Pacer.AcquireAsync(waitBudget, observer, cancellationToken).ConfigureAwait(false);
-                Answer answer;
+                Reachability.Turn turn;
                 try
                 {
-                    var vetoed = KeyRejected ? KeyRejectedEarlier(method, path) : uncertain ? null : options?.Veto?.Invoke();
-                    if (vetoed != null) throw vetoed;
-                    attempt++;
-                    firstSentUtc ??= DateTime.UtcNow;
-                    options?.Sent?.Invoke();
-                    answer = await AttemptAsync(method, target, path, payload, cancellationToken).ConfigureAwait(false);
+                    turn = await _shared.Reachability.EnterAsync(cancellationToken).ConfigureAwait(false);
                 }
-                finally
+                catch (ServiceUnreachableException e)
                 {
-                    Pacer.Release();
+                    throw uncertain
+                        ? lastError!.Rephrased($"{lastError.Message.TrimEnd('.')}. Then HeadshotPro {e.Message}, so no more attempts were made.")
+                        : new HeadshotProApiException(ApiErrorKind.ServiceUnreachable,
+                            $"{method} {path} was not sent: HeadshotPro ({_settings.BaseUri.Host}) {e.Message}; nothing more is sent to it until it answers again.")
+                        { FirstAttemptUtc = firstSentUtc ?? DateTime.UtcNow };
+                }
+                Answer answer;
+                using (turn)
+                {
+                    var pass = await Pacer.AcquireAsync(waitBudget, observer, cancellationToken).ConfigureAwait(false);
+                    waitBudget -= pass.Waited;
+                    try
+                    {
+                        var vetoed = KeyRejected ? KeyRejectedEarlier(method, path) : uncertain ? null : options?.Veto?.Invoke();
+                        if (vetoed != null) throw vetoed;
+                        attempt++;
+                        firstSentUtc ??= DateTime.UtcNow;
+                        options?.Sent?.Invoke();
+                        answer = await AttemptAsync(method, target, path, payload, pass.Ticket, cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Pacer.Release(pass.Ticket);
+                    }
+                    if (answer.Refused) turn.Report(refused: true);
+                    else if (answer.Reached) turn.Report(refused: false);
                 }
                 observer?.AttemptEnded(method.Method, path, options?.Label, answer.Status, attempt, answer.Elapsed, answer.Failure?.Message);
 
@@ -93,8 +121,14 @@ namespace HeadshotPro.Client.Transport
                 uncertain |= answer.MayHaveBeenProcessed;
                 error.MayHaveBeenProcessed = uncertain;
                 error.FirstAttemptUtc = firstSentUtc.Value;
+                lastError = error;
 
-                if (error.Kind == ApiErrorKind.Unauthorized) KeyRejected = true;
+                if (error.Kind == ApiErrorKind.Unauthorized) Volatile.Write(ref _keyRejectedAt, _shared.KeyAccepted);
+                if (answer.Refused)
+                {
+                    attempt--; // nothing reached the server; the reachability turn paces the next try
+                    continue;
+                }
                 if (error.Kind == ApiErrorKind.RateLimitRetriesExhausted)
                 {
                     var delay = Max(answer.RetryAfter ?? UntilReset() ?? Backoff(1), MinimumRateLimitWait);
@@ -132,9 +166,15 @@ namespace HeadshotPro.Client.Transport
             public string? RetryAfterText;
             public Uri? Location;
             public TimeSpan Elapsed;
+
+            /// <summary>The connection was refused: nothing reached the server.</summary>
+            public bool Refused;
+
+            /// <summary>Something answered, or a connection was made: the service is there.</summary>
+            public bool Reached => Status != null || (Failure != null && !Refused && (Failure.Kind == ApiErrorKind.ConnectionFailed || Failure.Kind == ApiErrorKind.TlsFailed));
         }
 
-        private async Task<Answer> AttemptAsync(HttpMethod method, string target, string path, string? payload, CancellationToken cancellationToken)
+        private async Task<Answer> AttemptAsync(HttpMethod method, string target, string path, string? payload, long ticket, CancellationToken cancellationToken)
         {
             var answer = new Answer();
             var stopwatch = Stopwatch.StartNew();
@@ -153,7 +193,7 @@ namespace HeadshotPro.Client.Transport
                         var receivedUtc = DateTime.UtcNow;
                         answer.Status = (int)response.StatusCode;
                         Clock.Observe(response.Headers.Date, sentUtc, receivedUtc);
-                        Pacer.Observe(response, receivedUtc);
+                        Pacer.Observe(response, receivedUtc, ticket);
                         ReadRetryAfter(response, receivedUtc, answer);
                         answer.Location = response.Headers.Location;
                         var status = answer.Status.Value;
@@ -189,6 +229,7 @@ namespace HeadshotPro.Client.Transport
                         answer.Failure = new HeadshotProApiException(failure.Kind, $"{method} {path} failed: {failure.Describe(_settings.BaseUri.Host)}", answer.Status, inner: e);
                         answer.Transient = failure.Transient;
                         answer.MayHaveBeenProcessed = failure.MayHaveBeenProcessed || answer.Status != null;
+                        answer.Refused = failure.Refused && answer.Status == null;
                     }
                 }
             }
@@ -324,7 +365,7 @@ namespace HeadshotPro.Client.Transport
 
         private static HeadshotProApiException KeyRejectedEarlier(HttpMethod method, string path) =>
             new HeadshotProApiException(ApiErrorKind.Unauthorized,
-                $"{method} {path} was not sent: HeadshotPro rejected this API key earlier, so nothing more is sent with it.", 401, "UNAUTHORIZED");
+                $"{method} {path} was not sent: HeadshotPro rejected this API key earlier, so this connection sends nothing more with it.", 401, "UNAUTHORIZED");
 
         private static HeadshotProApiException ErrorFrom(HttpMethod method, string path, Answer answer)
         {

@@ -12,8 +12,10 @@ namespace HeadshotPro.Client.Transport
     /// counting requests still in flight. While a window's budget is unknown (the first request, the first after a
     /// reset) one request goes alone to learn it. A server that sends no usable headers is never waited for; one whose
     /// reset time cannot be read is taken to have a one-minute window. The reset is kept as the server's clock shows
-    /// it and turned into a local instant through <see cref="ServerClock"/> each time it is needed, so the estimate
-    /// of the clocks' offset is the best known at that moment.
+    /// it and turned into a local instant through <see cref="ServerClock"/> each time it is needed, at the latest it can
+    /// be, so a window is never opened early; while the clock is known only roughly, the window's last few requests
+    /// (when more are waiting than the window has left, so nothing is delayed) go when the server's clock starts a new
+    /// second, where their answers pin it — and every later window opens on time.
     /// </summary>
     internal sealed class RateLimitPacer
     {
@@ -21,77 +23,151 @@ namespace HeadshotPro.Client.Transport
         private static readonly TimeSpan LongestBelievableWindow = TimeSpan.FromHours(1);
         private static readonly TimeSpan AssumedWindow = TimeSpan.FromMinutes(1);
         private static readonly TimeSpan ProbePoll = TimeSpan.FromMilliseconds(5);
+        private static readonly TimeSpan SameWindow = TimeSpan.FromSeconds(1);
+
+        /// <summary>The most of a window's last requests that may wait for the server's clock to tick.</summary>
+        private const int TickProbes = 4;
+
+        /// <summary>Below this the clock counts as pinned: no request waits for a tick.</summary>
+        private static readonly TimeSpan Pinned = TimeSpan.FromMilliseconds(50);
+
+        /// <summary>
+        /// How long one of a window's last requests waits to see whether more are coming than the window has left (their
+        /// answers arrive together and they follow one by one): only then do they wait for a tick, which costs them nothing.
+        /// </summary>
+        private static readonly TimeSpan DemandPause = TimeSpan.FromMilliseconds(10);
+
+        /// <summary>How late after its moment a request may still go as a tick probe.</summary>
+        private static readonly TimeSpan TickSlack = TimeSpan.FromMilliseconds(20);
 
         private readonly object _gate = new object();
         private readonly ServerClock _clock;
         private int _inFlight;
+        private int _waiting;
+        private long _tickets;
+        private long _tickProbe;
         private bool _serverSendsNoHeaders;
         private int? _remaining;
         private DateTime _resetServerUtc;
+        private long _windowTicket;
         private DateTime _blockedUntilUtc;
 
         public RateLimitPacer(ServerClock clock) => _clock = clock;
 
-        /// <summary>Waits until a request may go, then counts it in flight. Returns how long it waited.</summary>
-        public async Task<TimeSpan> AcquireAsync(TimeSpan waitBudget, IRequestObserver? observer, CancellationToken cancellationToken)
+        /// <summary>A request let through: how long it waited, and its place in the order requests went.</summary>
+        public readonly struct Pass
         {
-            var waited = TimeSpan.Zero;
-            while (true)
+            public Pass(TimeSpan waited, long ticket)
             {
-                TimeSpan wait;
-                string? reason;
-                lock (_gate)
+                Waited = waited;
+                Ticket = ticket;
+            }
+
+            public TimeSpan Waited { get; }
+            public long Ticket { get; }
+        }
+
+        /// <summary>Waits until a request may go, then counts it in flight.</summary>
+        public async Task<Pass> AcquireAsync(TimeSpan waitBudget, IRequestObserver? observer, CancellationToken cancellationToken)
+        {
+            lock (_gate) _waiting++;
+            try
+            {
+                var waited = TimeSpan.Zero;
+                while (true)
                 {
-                    var now = DateTime.UtcNow;
-                    var resetUtc = _clock.ToLocalLatest(_resetServerUtc);
-                    if (_blockedUntilUtc > now)
+                    TimeSpan wait;
+                    string? reason;
+                    lock (_gate)
                     {
-                        wait = _blockedUntilUtc - now;
-                        reason = "the server asked to retry later";
-                    }
-                    else if (_remaining is int remaining && now < resetUtc && remaining - _inFlight <= 0)
-                    {
-                        wait = resetUtc - now + ResetMargin;
-                        reason = "this window's request budget is spent";
-                    }
-                    else
-                    {
-                        if (_remaining.HasValue && now >= resetUtc) _remaining = null;
-                        if (_remaining.HasValue || _serverSendsNoHeaders || _inFlight == 0)
+                        var now = DateTime.UtcNow;
+                        var resetUtc = _clock.ToLocalLatest(_resetServerUtc);
+                        var left = _remaining - _inFlight;
+                        if (_blockedUntilUtc > now)
                         {
-                            _inFlight++;
-                            return waited;
+                            wait = _blockedUntilUtc - now;
+                            reason = "the server asked to retry later";
                         }
-                        wait = ProbePoll;
-                        reason = null;
+                        else if (left <= 0 && now < resetUtc)
+                        {
+                            wait = resetUtc - now + ResetMargin;
+                            reason = "this window's request budget is spent";
+                        }
+                        else if (left <= TickProbes && now < resetUtc && TickProbeAt(now) is DateTime tick && (_waiting > left || waited < DemandPause))
+                        {
+                            if (_waiting <= left) wait = ProbePoll; // are more requests coming than the window has left?
+                            else if (_tickProbe == 0 && tick <= now) return Let(waited, probe: true);
+                            else wait = _tickProbe == 0 ? tick - now : ProbePoll;
+                            reason = null;
+                        }
+                        else
+                        {
+                            if (_remaining.HasValue && now >= resetUtc) _remaining = null;
+                            if (_remaining.HasValue || _serverSendsNoHeaders || _inFlight == 0) return Let(waited, probe: false);
+                            wait = ProbePoll;
+                            reason = null;
+                        }
                     }
-                }
-                if (reason == null)
-                {
-                    // Another request is learning this window's budget: its answer comes within one round trip.
+                    if (reason == null)
+                    {
+                        // Another request is learning this window's budget or the server's clock, or this one waits for
+                        // the clock's next tick: within a round trip, or a second, and always before the window resets.
+                        await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                        waited += wait;
+                        continue;
+                    }
+                    if (waited + wait > waitBudget)
+                        throw new HeadshotProApiException(ApiErrorKind.RateLimitRetriesExhausted,
+                            $"The rate limit would keep this request waiting longer than the {waitBudget.TotalSeconds:0} s allowed (-MaxRetryWaitSec).");
+                    observer?.Waiting("rate limit: " + reason, wait);
                     await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
                     waited += wait;
-                    continue;
                 }
-                if (waited + wait > waitBudget)
-                    throw new HeadshotProApiException(ApiErrorKind.RateLimitRetriesExhausted,
-                        $"The rate limit would keep this request waiting longer than the {waitBudget.TotalSeconds:0} s allowed (-MaxRetryWaitSec).");
-                observer?.Waiting("rate limit: " + reason, wait);
-                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-                waited += wait;
+            }
+            finally
+            {
+                lock (_gate) _waiting--;
             }
         }
 
-        public void Release()
+        /// <summary>Under the gate: counts a request in flight and hands out its ticket.</summary>
+        private Pass Let(TimeSpan waited, bool probe)
         {
-            lock (_gate) _inFlight--;
+            _inFlight++;
+            var ticket = ++_tickets;
+            if (probe) _tickProbe = ticket;
+            return new Pass(waited, ticket);
         }
 
         /// <summary>
-        /// Learns the window from an answer's headers. Answers may arrive out of order, so within a window the lowest
-        /// remaining count and the latest reset win.
+        /// Under the gate: when a request should go to pin the server's clock — the server's next tick, if the clock is
+        /// not pinned yet and that tick comes before the window can have reset — or null when it need not wait for one.
         /// </summary>
-        public void Observe(HttpResponseMessage response, DateTime receivedUtc)
+        private DateTime? TickProbeAt(DateTime now)
+        {
+            if (!(_clock.Uncertainty > Pinned)) return null;
+            var tick = _clock.NextTick(now - TickSlack);
+            return tick < _clock.ToLocalEarliest(_resetServerUtc) - ResetMargin ? tick : null;
+        }
+
+        public void Release(long ticket)
+        {
+            lock (_gate)
+            {
+                _inFlight--;
+                if (ticket == _tickProbe) _tickProbe = 0;
+            }
+        }
+
+        /// <summary>
+        /// Learns the window from the answer to the request with <paramref name="ticket"/>. Answers may arrive out of
+        /// order: within a window the lowest remaining count and the latest reset win, and news of another window counts
+        /// only from a request sent after the one that told of the current window. The server is followed when its window
+        /// moves back (its clock was set back, the window shrank, or the current one came from an odd answer); a later
+        /// window while the current one lasts lowers the count only, and at the current reset a lone request learns which
+        /// holds. An answer from a window that has ended is old news.
+        /// </summary>
+        public void Observe(HttpResponseMessage response, DateTime receivedUtc, long ticket)
         {
             var remainingText = Header(response, "X-RateLimit-Remaining");
             var remaining = remainingText?.Split(',').Select(ParseCount).Where(c => c.HasValue).Min();
@@ -107,16 +183,23 @@ namespace HeadshotPro.Client.Transport
             lock (_gate)
             {
                 _serverSendsNoHeaders = false;
-                var resetServerUtc = reset ?? (_remaining.HasValue && _resetServerUtc > serverNow ? _resetServerUtc : serverNow + AssumedWindow);
-                if (_remaining is null || resetServerUtc > _resetServerUtc + TimeSpan.FromSeconds(1))
+                var live = _remaining.HasValue && _resetServerUtc > serverNow;
+                var resetServerUtc = reset ?? (live ? _resetServerUtc : serverNow + AssumedWindow);
+                if (resetServerUtc <= serverNow) return;
+                if (!live || (ticket > _windowTicket && resetServerUtc < _resetServerUtc - SameWindow))
                 {
                     _remaining = remaining;
                     _resetServerUtc = resetServerUtc;
+                    _windowTicket = ticket;
                 }
-                else if (resetServerUtc >= _resetServerUtc - TimeSpan.FromSeconds(1))
+                else if (resetServerUtc <= _resetServerUtc + SameWindow && resetServerUtc >= _resetServerUtc - SameWindow)
                 {
-                    _remaining = Math.Min(_remaining.Value, remaining.Value);
+                    _remaining = Math.Min(_remaining!.Value, remaining.Value);
                     if (resetServerUtc > _resetServerUtc) _resetServerUtc = resetServerUtc;
+                }
+                else if (resetServerUtc > _resetServerUtc)
+                {
+                    _remaining = Math.Min(_remaining!.Value, remaining.Value);
                 }
             }
         }

@@ -3,13 +3,13 @@ using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Security.Authentication;
+using System.Threading;
 
 namespace HeadshotPro.Client.Transport
 {
     /// <summary>
-    /// What every session of a process with the same base URI, key and proxy shares: one HttpClient, one pacer, one
-    /// view of the server's clock, and whether the key was rejected — so parallel runspaces spend one rate-limit
-    /// budget. Counted by its users and disposed when the last one lets go. The registry is the module's only mutable
+    /// What every session of a process with the same base URI, key and proxy shares: one HttpClient, one pacer and one
+    /// view of the server's clock — so parallel runspaces spend one rate-limit budget. Counted by its users and disposed when the last one lets go. The registry is the module's only mutable
     /// static state.
     /// </summary>
     internal sealed class SharedConnection : IDisposable
@@ -35,8 +35,18 @@ namespace HeadshotPro.Client.Transport
         public ServerClock Clock { get; }
         public RateLimitPacer Pacer { get; }
 
-        /// <summary>Set once the server rejects the key: nothing more is sent with it, from any runspace.</summary>
-        public volatile bool KeyRejected;
+        /// <summary>Whether the service can be reached, from every session's attempts.</summary>
+        public Reachability Reachability { get; } = new Reachability();
+
+        private int _keyAccepted;
+
+        /// <summary>
+        /// How many times Connect-HeadshotPro has had the key accepted: a session that had it rejected earlier (one 401,
+        /// perhaps a gateway's) sends again once this moves on.
+        /// </summary>
+        public int KeyAccepted => Volatile.Read(ref _keyAccepted);
+
+        public void AcceptKey() => Interlocked.Increment(ref _keyAccepted);
 
         /// <summary>How many sessions use connections right now (for tests: a closed runspace leaves nothing behind).</summary>
         internal static int Count => Registry.Count;

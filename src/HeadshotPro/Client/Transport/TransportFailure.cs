@@ -27,6 +27,9 @@ namespace HeadshotPro.Client.Transport
         public bool MayHaveBeenProcessed { get; }
         private string Reason { get; }
 
+        /// <summary>No connection could be made (refused: nothing listens there), so nothing reached the server.</summary>
+        public bool Refused => Kind == ApiErrorKind.ConnectionFailed && !MayHaveBeenProcessed;
+
         public string Describe(string host) => string.Format(Reason, host);
 
         public static TransportFailure Classify(Exception error)

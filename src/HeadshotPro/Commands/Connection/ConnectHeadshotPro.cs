@@ -58,7 +58,7 @@ namespace HeadshotPro.Commands
             var requested = BaseUri ?? EnvironmentBaseUri() ?? ClientSettings.DefaultBaseUri;
             var baseUri = BaseUriRules.Check(requested, out var problem);
             if (baseUri == null)
-                ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(problem), "InvalidBaseUri", ErrorCategory.InvalidArgument, BaseUriRules.Redacted(requested), problem!,
+                ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(problem), "InvalidBaseUri", ErrorCategory.InvalidArgument, BaseUriRules.Shown(requested), problem!,
                     "Leave -BaseUri out for HeadshotPro itself, or give the sandbox's http://127.0.0.1:PORT/api/v1/."));
             CheckProxy(baseUri!);
 
@@ -76,10 +76,10 @@ namespace HeadshotPro.Commands
                 ProxyUseDefaultCredentials = ProxyUseDefaultCredentials,
             };
             var client = new HeadshotProClient(settings);
-            int credits;
+            decimal credits;
             try
             {
-                credits = Call(ct => client.GetCreditsAsync(ct, Requests));
+                credits = Call(ct => client.ConnectAsync(ct, Requests));
             }
             catch (HeadshotProApiException e)
             {
@@ -120,7 +120,7 @@ namespace HeadshotPro.Commands
                 problem = "Give either -ProxyCredential or -ProxyUseDefaultCredentials, not both.";
             if (problem != null)
                 ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(problem), "InvalidProxy", ErrorCategory.InvalidArgument,
-                    Proxy == null ? null : BaseUriRules.Redacted(Proxy), problem, "Correct the proxy options and connect again."));
+                    Proxy == null ? null : BaseUriRules.Shown(Proxy), problem, "Correct the proxy options and connect again."));
         }
 
         /// <summary>Reads a SecureString through a BSTR, zeroed right after.</summary>

@@ -151,7 +151,7 @@ namespace HeadshotPro.Commands
             WritePaged((offset, most) => new Client.Transport.PageReader<Photo>(async (o, l, ct) =>
             {
                 var page = await named(o, l, ct).ConfigureAwait(false);
-                return new Client.Transport.Page<Photo>(page.Items.Select(p => p.WithVariant(variant)).ToList(), page.Offset, page.Total, page.HasMore);
+                return page.Select(p => p.WithVariant(variant));
             }, offset, Client.Transport.Paging.DefaultLimit, most), null, Team, "Listing the organization's favorite headshots");
         }
     }

@@ -41,6 +41,11 @@ namespace HeadshotPro.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>The largest photo kept, in bytes (50MB by default); a larger body ends that photo with PhotoTooLarge.</summary>
+        [Parameter]
+        [ValidateRange(1, long.MaxValue)]
+        public long MaximumSize { get; set; } = PhotoDownloader.DefaultMaxBytes;
+
         private readonly HashSet<string> _names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly DownloadProgress _progress = new DownloadProgress();
         private string _folder = "";
@@ -182,10 +187,11 @@ namespace HeadshotPro.Commands
                 var folder = _folder;
                 var fileName = name!;
                 var force = Force.IsPresent || exists;
+                var maxBytes = MaximumSize;
                 var progress = _progress;
                 Submit(photo, async (options, ct) =>
                 {
-                    var result = await downloads.DownloadAsync(photo, folder, fileName, force, options, progress, ct).ConfigureAwait(false);
+                    var result = await downloads.DownloadAsync(photo, folder, fileName, force, maxBytes, options, progress, ct).ConfigureAwait(false);
                     return Output(result.Photo, result.Path, result.Bytes, result.Skipped);
                 }, label: Label(photo));
             }

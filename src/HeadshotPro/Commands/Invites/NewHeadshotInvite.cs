@@ -55,7 +55,7 @@ namespace HeadshotPro.Commands
         /// <summary>What a -WhatIf run learned at its start, and what it has told so far.</summary>
         private sealed class DryRun
         {
-            public int? Credits;
+            public decimal? Credits;
             public int ToInvite;
             public int AlreadyInvited;
             public int CreditsShort;
@@ -145,9 +145,9 @@ namespace HeadshotPro.Commands
         private string Announce(string address)
         {
             var team = _team == null ? "" : " to team " + _team.Name;
-            if (_dryRun?.Credits is int credits)
+            if (_dryRun?.Credits is decimal credits)
             {
-                if (credits <= 0)
+                if (credits < 1) // an invite reserves one whole credit
                 {
                     _dryRun.CreditsShort++;
                     return $"Would fail for {address}: no credit left (InsufficientCredits).";

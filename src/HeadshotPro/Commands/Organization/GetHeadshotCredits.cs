@@ -12,7 +12,7 @@ namespace HeadshotPro.Commands
         protected override void EndProcessing()
         {
             var client = Session.Client;
-            int credits;
+            decimal credits;
             try
             {
                 credits = Call(ct => client.GetCreditsAsync(ct, Requests));

@@ -506,8 +506,11 @@ public static class PhotoFaultKind
     public const string DropBefore = "drop-before";
     public const string Slow = "slow";
     public const string Html200 = "html-200";
+    public const string NotJpeg = "not-jpeg";
+    public const string CorruptJpeg = "corrupt-jpeg";
+    public const string HugeDimensions = "huge-dimensions";
 
-    public static readonly string[] All = { CutMidFile, Http500, Http503, DropBefore, Slow, Html200 };
+    public static readonly string[] All = { CutMidFile, Http500, Http503, DropBefore, Slow, Html200, NotJpeg, CorruptJpeg, HugeDimensions };
 
     /// <summary>What <c>photoFaultRate</c> draws from.</summary>
     public static readonly string[] Transient = { CutMidFile, Http500, Http503, DropBefore };

@@ -4,10 +4,11 @@ using HeadshotPro.Loading;
 
 namespace HeadshotPro.Tests;
 
-/// <summary>Which PowerShells the module loads in, and whom its Newtonsoft.Json resolver answers.</summary>
+/// <summary>Which PowerShells the module loads in, and whom its dependency resolver answers.</summary>
 public class LoadingTests
 {
     private const string Newtonsoft13 = "Newtonsoft.Json, Version=13.0.0.0, Culture=neutral, PublicKeyToken=30ad4fe6b2a6aeed";
+    private const string LibJpeg = "BitMiracle.LibJpeg.NET, Version=1.5.324.0, Culture=neutral, PublicKeyToken=53879b3e20e7a7d6";
     private static readonly Assembly Module = typeof(ModuleInitializer).Assembly;
 
     [Theory]
@@ -78,31 +79,38 @@ public class LoadingTests
     }
 
     [Theory]
+    [InlineData(Newtonsoft13, "Newtonsoft.Json.dll")]
+    [InlineData("Newtonsoft.Json", "Newtonsoft.Json.dll")]
+    [InlineData("newtonsoft.json, Version=12.0.0.0", "Newtonsoft.Json.dll")]
+    [InlineData(LibJpeg, "BitMiracle.LibJpeg.NET.dll")]
+    [InlineData("bitmiracle.libjpeg.net, Version=1.4.0.0", "BitMiracle.LibJpeg.NET.dll")]
+    public void The_resolver_answers_for_the_modules_dependencies_requested_by_this_module(string requested, string file) =>
+        Assert.Equal(file, DependencyResolution.FileFor(requested, Module, Module));
+
+    [Theory]
     [InlineData(Newtonsoft13)]
-    [InlineData("Newtonsoft.Json")]
-    [InlineData("newtonsoft.json, Version=12.0.0.0")]
-    public void The_resolver_answers_for_NewtonsoftJson_requested_by_this_module(string requested) =>
-        Assert.True(NewtonsoftResolution.ShouldAnswer(requested, Module, Module));
+    [InlineData(LibJpeg)]
+    public void The_resolver_declines_a_request_without_a_requesting_assembly(string requested) =>
+        Assert.Null(DependencyResolution.FileFor(requested, null, Module));
 
-    [Fact]
-    public void The_resolver_declines_a_request_without_a_requesting_assembly() =>
-        Assert.False(NewtonsoftResolution.ShouldAnswer(Newtonsoft13, null, Module));
-
-    [Fact]
-    public void The_resolver_never_hands_its_NewtonsoftJson_to_another_assembly()
+    [Theory]
+    [InlineData(Newtonsoft13)]
+    [InlineData(LibJpeg)]
+    public void The_resolver_never_hands_its_copies_to_another_assembly(string requested)
     {
-        Assert.False(NewtonsoftResolution.ShouldAnswer(Newtonsoft13, typeof(object).Assembly, Module));
-        Assert.False(NewtonsoftResolution.ShouldAnswer(Newtonsoft13, typeof(System.Management.Automation.PSObject).Assembly, Module));
-        Assert.False(NewtonsoftResolution.ShouldAnswer(Newtonsoft13, typeof(LoadingTests).Assembly, Module));
+        Assert.Null(DependencyResolution.FileFor(requested, typeof(object).Assembly, Module));
+        Assert.Null(DependencyResolution.FileFor(requested, typeof(System.Management.Automation.PSObject).Assembly, Module));
+        Assert.Null(DependencyResolution.FileFor(requested, typeof(LoadingTests).Assembly, Module));
     }
 
     [Theory]
     [InlineData("System.Text.Json, Version=8.0.0.0, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51")]
     [InlineData("Newtonsoft.Json.resources, Version=13.0.0.0, Culture=de, PublicKeyToken=30ad4fe6b2a6aeed")]
     [InlineData("Newtonsoft.Json.Bson")]
+    [InlineData("BitMiracle.LibTiff.NET")]
     [InlineData("HeadshotPro")]
     [InlineData("")]
     [InlineData("=,=")]
     public void The_resolver_declines_other_assemblies_even_for_this_module(string requested) =>
-        Assert.False(NewtonsoftResolution.ShouldAnswer(requested, Module, Module));
+        Assert.Null(DependencyResolution.FileFor(requested, Module, Module));
 }

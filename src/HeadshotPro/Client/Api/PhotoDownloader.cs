@@ -7,6 +7,7 @@ using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using HeadshotPro.Client.Imaging;
 using HeadshotPro.Client.Transport;
 
 namespace HeadshotPro.Client.Api
@@ -47,10 +48,12 @@ namespace HeadshotPro.Client.Api
         /// the caller has checked). An existing file is replaced only with <paramref name="overwrite"/>; one that appears
         /// while downloading is left alone and the result says Skipped. Throws <see cref="HeadshotProApiException"/>
         /// (PhotoLinkExpired, PhotoDownloadFailed, NotFound about a Photo, UnexpectedResponse, or what the refresh threw)
-        /// or <see cref="PhotoFileException"/>; a failed or cancelled download leaves no file behind.
+        /// or <see cref="PhotoFileException"/>; a failed or cancelled download leaves no file behind. With <paramref name="form"/>,
+        /// the file is the photo in that form (<see cref="DirectoryPhoto"/>), and a photo that cannot be made into it is a
+        /// <see cref="PhotoImageException"/>.
         /// </summary>
         public async Task<PhotoDownloadResult> DownloadAsync(Photo photo, string folder, string fileName, bool overwrite, RequestOptions? options,
-            DownloadProgress? progress, CancellationToken cancellationToken)
+            DownloadProgress? progress, CancellationToken cancellationToken, PhotoForm? form = null)
         {
             var target = Path.Combine(folder, fileName);
             var current = photo;
@@ -73,12 +76,12 @@ namespace HeadshotPro.Client.Api
                 if (vetoed != null) throw vetoed;
                 attempt++;
                 options?.Sent?.Invoke();
-                var outcome = await AttemptAsync(current.Url!, target, overwrite, options, progress, attempt, cancellationToken).ConfigureAwait(false);
+                var outcome = await AttemptAsync(current.Url!, target, overwrite, form, options, progress, attempt, cancellationToken).ConfigureAwait(false);
                 switch (outcome.Kind)
                 {
                     case OutcomeKind.Saved:
                     case OutcomeKind.AppearedMeanwhile:
-                        return new PhotoDownloadResult(current, target, outcome.Bytes, outcome.Kind == OutcomeKind.AppearedMeanwhile, refreshed, attempt);
+                        return new PhotoDownloadResult(current, target, outcome.Bytes, outcome.Kind == OutcomeKind.AppearedMeanwhile, refreshed, attempt, outcome.Made);
                     case OutcomeKind.LinkRefused when !refreshed:
                         current = await RefreshAsync(current, outcome.Message, options, cancellationToken).ConfigureAwait(false);
                         refreshed = true;
@@ -140,9 +143,10 @@ namespace HeadshotPro.Client.Api
             public string Short = "";
             public TimeSpan? RetryAfter;
             public Exception? Error;
+            public MadePhoto? Made;
         }
 
-        private async Task<Outcome> AttemptAsync(Uri url, string target, bool overwrite, RequestOptions? options, DownloadProgress? progress, int attempt,
+        private async Task<Outcome> AttemptAsync(Uri url, string target, bool overwrite, PhotoForm? form, RequestOptions? options, DownloadProgress? progress, int attempt,
             CancellationToken cancellationToken)
         {
             var outcome = new Outcome();
@@ -200,8 +204,27 @@ namespace HeadshotPro.Client.Api
                                 return outcome;
                             }
                             outcome.Bytes = written;
+                            if (form != null)
+                            {
+                                var made = TempPathFor(target);
+                                progress?.TempCreated(made);
+                                try
+                                {
+                                    outcome.Made = DirectoryPhoto.Make(temp, made, form, cancellationToken);
+                                }
+                                catch
+                                {
+                                    TryDelete(made);
+                                    progress?.TempRemoved(made);
+                                    throw;
+                                }
+                                TryDelete(temp);
+                                progress?.TempRemoved(temp);
+                                temp = registered = made;
+                                outcome.Bytes = outcome.Made.Bytes;
+                            }
                             outcome.Kind = Place(temp, target, overwrite) ? OutcomeKind.Saved : OutcomeKind.AppearedMeanwhile;
-                            if (outcome.Kind == OutcomeKind.AppearedMeanwhile) outcome.Bytes = new FileInfo(target).Length;
+                            if (outcome.Kind == OutcomeKind.AppearedMeanwhile) (outcome.Bytes, outcome.Made) = (new FileInfo(target).Length, null);
                             else temp = null;
                             counted = 0;
                             return outcome;
@@ -431,8 +454,9 @@ namespace HeadshotPro.Client.Api
     /// <summary>What one download did: the file, its size, whether it was there already, and the photo as last linked.</summary>
     public sealed class PhotoDownloadResult
     {
-        internal PhotoDownloadResult(Photo photo, string path, long bytes, bool skipped, bool refreshed, int attempts)
+        internal PhotoDownloadResult(Photo photo, string path, long bytes, bool skipped, bool refreshed, int attempts, MadePhoto? made)
         {
+            Made = made;
             Photo = photo;
             Path = path;
             Bytes = bytes;
@@ -447,6 +471,9 @@ namespace HeadshotPro.Client.Api
         public bool Skipped { get; }
         public bool Refreshed { get; }
         public int Attempts { get; }
+
+        /// <summary>The directory form written, when one was asked for (null when the file was there already).</summary>
+        public MadePhoto? Made { get; }
     }
 
     /// <summary>

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using HeadshotPro.Client;
 using HeadshotPro.Client.Api;
+using HeadshotPro.Client.Imaging;
 using Microsoft.PowerShell.Commands;
 
 namespace HeadshotPro.Commands
@@ -15,9 +16,10 @@ namespace HeadshotPro.Commands
     /// Saves headshots (Get-HeadshotPhoto output) as files in one folder, named after the person by default. Streams each
     /// photo to a temporary file beside its target and renames it into place when complete: never a half file. Existing
     /// files are skipped (and written out with Skipped) unless -Force. Expired links are refreshed from the API once. The
-    /// API key never goes to the photo host.
+    /// API key never goes to the photo host. -For, -PixelSize and -MaxBytes save the photo in the form a directory takes instead
+    /// (<see cref="DirectoryPhoto"/>).
     /// </summary>
-    [Cmdlet(VerbsData.Save, "HeadshotPhoto", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsData.Save, "HeadshotPhoto", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = AsSent)]
     [OutputType(typeof(SavedPhoto))]
     public sealed class SaveHeadshotPhoto : HeadshotProPipelineCmdlet
     {
@@ -39,6 +41,26 @@ namespace HeadshotPro.Commands
         /// <summary>Replace files that exist (by default they are skipped).</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
+
+        private const string AsSent = "AsSent", ForDirectory = "ForDirectory", Square = "Square";
+
+        /// <summary>The directory the photo is for: its square JPEG size and byte cap (ActiveDirectory 96×96 and 10,000 bytes; EntraId and Exchange 648×648 and 4 MB).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ForDirectory)]
+        public PhotoDestination For { get; set; }
+
+        /// <summary>The side of the square JPEG in pixels; with -For, instead of the directory's.</summary>
+        [Parameter(ParameterSetName = ForDirectory)]
+        [Parameter(Mandatory = true, ParameterSetName = Square)]
+        [ValidateRange(PhotoForm.SmallestPixelSize, PhotoForm.LargestPixelSize)]
+        public int PixelSize { get; set; }
+
+        /// <summary>The most bytes the JPEG may have (quality is stepped down until it fits); with -For, instead of the directory's; else 4 MB.</summary>
+        [Parameter(ParameterSetName = ForDirectory)]
+        [Parameter(ParameterSetName = Square)]
+        [ValidateRange(PhotoForm.SmallestMaxBytes, long.MaxValue)]
+        public long MaxBytes { get; set; }
+
+        private PhotoForm? _form;
 
         private readonly HashSet<string> _names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly DownloadProgress _progress = new DownloadProgress();
@@ -82,6 +104,8 @@ namespace HeadshotPro.Commands
             _folder = ResolveFolder();
             _folderKey = System.IO.Path.GetDirectoryName(System.IO.Path.Combine(_folder, "x"));
             _dryRun = WhatIfInEffect;
+            if (ParameterSetName != AsSent)
+                _form = PhotoForm.For(ParameterSetName == ForDirectory ? For : (PhotoDestination?)null, Bound(nameof(PixelSize), PixelSize), Bound(nameof(MaxBytes), MaxBytes));
             _ = Session.Client.Downloads;
         }
 
@@ -173,22 +197,28 @@ namespace HeadshotPro.Commands
                     continue;
                 }
                 var who = string.IsNullOrEmpty(photo.Email) ? "photo " + photo.PhotoId : photo.Email;
-                if (!ShouldProcess(full, $"Save the headshot of {who} ({photo.Variant}, {photo.PhotoId})")) continue;
+                if (!ShouldProcess(full, $"Save the headshot of {who} ({photo.Variant}, {photo.PhotoId}){(_form == null ? "" : " as a " + _form)}")) continue;
 
                 var folder = _folder;
                 var fileName = name!;
                 var force = Force.IsPresent;
                 var progress = _progress;
+                var form = _form;
                 Submit(photo, async (options, ct) =>
                 {
-                    var result = await downloads.DownloadAsync(photo, folder, fileName, force, options, progress, ct).ConfigureAwait(false);
-                    return Output(result.Photo, result.Path, result.Bytes, result.Skipped);
+                    var result = await downloads.DownloadAsync(photo, folder, fileName, force, options, progress, ct, form).ConfigureAwait(false);
+                    return Output(result.Photo, result.Path, result.Bytes, result.Skipped, result.Made);
                 }, label: Label(photo));
             }
         }
 
-        private static SavedPhoto Output(Photo photo, string path, long bytes, bool skipped) => new SavedPhoto
+        private T? Bound<T>(string name, T value) where T : struct => MyInvocation.BoundParameters.ContainsKey(name) ? value : (T?)null;
+
+        private static SavedPhoto Output(Photo photo, string path, long bytes, bool skipped, MadePhoto? made = null) => new SavedPhoto
         {
+            Width = made?.Width,
+            Height = made?.Height,
+            Quality = made?.Quality,
             Email = photo.Email ?? "",
             Path = path,
             Bytes = bytes,

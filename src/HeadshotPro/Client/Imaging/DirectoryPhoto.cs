@@ -23,7 +23,7 @@ namespace HeadshotPro.Client.Imaging
             try
             {
                 using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024))
-                    square = JpegSquareReader.Read(input, form.PixelSize, cancellationToken);
+                    square = JpegSquareReader.Read(input, cancellationToken);
             }
             catch (IOException e) when (!(e is Api.PhotoFileException))
             {

@@ -6,10 +6,10 @@ using BitMiracle.LibJpeg.Classic;
 namespace HeadshotPro.Client.Imaging
 {
     /// <summary>
-    /// Reads the centred square of a JPEG, decoded at the smallest of the library's scales (1/8, 1/4, 1/2, 1/1) that still
-    /// gives at least the size wanted, so a 96×96 thumbnail of a large photo decodes an eighth of its pixels a side. The
-    /// header's width and height are checked against <see cref="MaxPixels"/> and <see cref="MaxSide"/> before anything
-    /// is decoded.
+    /// Reads the centred square of a JPEG, row by row, keeping only the square and stopping at its last row. The header's
+    /// width and height are checked against <see cref="MaxPixels"/> and <see cref="MaxSide"/> before anything is decoded.
+    /// (The library's scaled decoding, which would decode a thumbnail from an eighth of the pixels, gives wrong pixels in
+    /// 1.5.324 and is not used: docs/images.md.)
     /// </summary>
     internal static class JpegSquareReader
     {
@@ -18,11 +18,8 @@ namespace HeadshotPro.Client.Imaging
 
         public const int MaxSide = 16_384;
 
-        /// <summary>
-        /// The centred square of the JPEG in <paramref name="source"/>, at least <paramref name="atLeast"/> pixels a side
-        /// where the photo has that many. Throws <see cref="PhotoImageException"/> (Unreadable, TooManyPixels).
-        /// </summary>
-        public static SquareImage Read(Stream source, int atLeast, CancellationToken cancellationToken)
+        /// <summary>The centred square of the JPEG in <paramref name="source"/>. Throws <see cref="PhotoImageException"/> (Unreadable, TooManyPixels).</summary>
+        public static SquareImage Read(Stream source, CancellationToken cancellationToken)
         {
             var decoder = new jpeg_decompress_struct(new JpegErrors());
             try
@@ -34,8 +31,6 @@ namespace HeadshotPro.Client.Imaging
                     throw new PhotoImageException(PhotoImageProblem.TooManyPixels,
                         $"its header says {width:N0}×{height:N0} pixels, more than the {MaxPixels / 1_000_000} megapixels ({MaxSide:N0} a side) a headshot is decoded at; it was not decoded");
                 decoder.Out_color_space = OutputSpace(decoder.Jpeg_color_space);
-                decoder.Scale_num = 1;
-                decoder.Scale_denom = Scale(Math.Min(width, height), atLeast);
                 decoder.jpeg_start_decompress();
 
                 int components = decoder.Output_components, outWidth = decoder.Output_width, outHeight = decoder.Output_height;
@@ -64,14 +59,6 @@ namespace HeadshotPro.Client.Imaging
             {
                 decoder.jpeg_destroy();
             }
-        }
-
-        /// <summary>The largest of 8, 4, 2 that keeps <paramref name="shortSide"/> at least <paramref name="atLeast"/>; else 1.</summary>
-        internal static int Scale(int shortSide, int atLeast)
-        {
-            for (var denominator = 8; denominator > 1; denominator /= 2)
-                if ((shortSide + denominator - 1) / denominator >= atLeast) return denominator;
-            return 1;
         }
 
         private static J_COLOR_SPACE OutputSpace(J_COLOR_SPACE space)

@@ -42,21 +42,19 @@ namespace HeadshotPro.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        private const string AsSent = "AsSent", ForDirectory = "ForDirectory", Square = "Square";
+        private const string AsSent = "AsSent", DirectoryForm = "DirectoryForm";
 
         /// <summary>The directory the photo is for: its square JPEG size and byte cap (ActiveDirectory 96×96 and 10,000 bytes; EntraId and Exchange 648×648 and 4 MB).</summary>
-        [Parameter(Mandatory = true, ParameterSetName = ForDirectory)]
+        [Parameter(ParameterSetName = DirectoryForm)]
         public PhotoDestination For { get; set; }
 
         /// <summary>The side of the square JPEG in pixels; with -For, instead of the directory's.</summary>
-        [Parameter(ParameterSetName = ForDirectory)]
-        [Parameter(Mandatory = true, ParameterSetName = Square)]
+        [Parameter(ParameterSetName = DirectoryForm)]
         [ValidateRange(PhotoForm.SmallestPixelSize, PhotoForm.LargestPixelSize)]
         public int PixelSize { get; set; }
 
         /// <summary>The most bytes the JPEG may have (quality is stepped down until it fits); with -For, instead of the directory's; else 4 MB.</summary>
-        [Parameter(ParameterSetName = ForDirectory)]
-        [Parameter(ParameterSetName = Square)]
+        [Parameter(ParameterSetName = DirectoryForm)]
         [ValidateRange(PhotoForm.SmallestMaxBytes, long.MaxValue)]
         public long MaxBytes { get; set; }
 
@@ -101,11 +99,21 @@ namespace HeadshotPro.Commands
                     "Give a file name without folders, e.g. -FileName '{Email}-{PhotoId}.jpg', and the folder in -Path."));
             }
 
+            if (ParameterSetName == DirectoryForm)
+            {
+                var destination = Bound(nameof(For), For);
+                var pixelSize = Bound(nameof(PixelSize), PixelSize);
+                if (destination == null && pixelSize == null)
+                {
+                    const string message = "-MaxBytes caps a directory form, and none was asked for.";
+                    ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(message), "PhotoFormIncomplete", ErrorCategory.InvalidArgument, MaxBytes, message,
+                        "Also give -For (ActiveDirectory, EntraId or Exchange) or -PixelSize, e.g. -PixelSize 648 -MaxBytes 100KB."));
+                }
+                _form = PhotoForm.For(destination, pixelSize, Bound(nameof(MaxBytes), MaxBytes));
+            }
             _folder = ResolveFolder();
             _folderKey = System.IO.Path.GetDirectoryName(System.IO.Path.Combine(_folder, "x"));
             _dryRun = WhatIfInEffect;
-            if (ParameterSetName != AsSent)
-                _form = PhotoForm.For(ParameterSetName == ForDirectory ? For : (PhotoDestination?)null, Bound(nameof(PixelSize), PixelSize), Bound(nameof(MaxBytes), MaxBytes));
             _ = Session.Client.Downloads;
         }
 

@@ -49,7 +49,7 @@ Connect-HeadshotPro -Credential (Get-AutomationPSCredential -Name 'HeadshotPro')
 $model = $hookEvent | Get-HeadshotModel
 $folder = Join-Path ([System.IO.Path]::GetTempPath()) "headshotpro-$($hookEvent.EventId)"
 $null = New-Item -ItemType Directory -Path $folder -Force
-$saved = $model | Get-HeadshotPhoto -Favorite | Save-HeadshotPhoto -Path $folder
+$saved = $model | Get-HeadshotPhoto -Favorite | Save-HeadshotPhoto -Path $folder -For EntraId  # 648x648, within Graph's 4 MB
 
 # 3. Set it as the person's Microsoft 365 profile photo, as the Automation account's managed identity.
 Connect-MgGraph -Identity -NoWelcome

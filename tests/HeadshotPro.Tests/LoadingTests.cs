@@ -1,5 +1,7 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+using BitMiracle.LibJpeg.Classic;
 using HeadshotPro.Loading;
 
 namespace HeadshotPro.Tests;
@@ -113,4 +115,84 @@ public class LoadingTests
     [InlineData("=,=")]
     public void The_resolver_declines_other_assemblies_even_for_this_module(string requested) =>
         Assert.Null(DependencyResolution.FileFor(requested, Module, Module));
+
+    /// <summary>
+    /// Shaped like Windows PowerShell 5.1, where the module's folder is not where the process looks, and the CLR binds
+    /// the strong-named library by its full identity beside any other copy: HeadshotPro.dll, loaded from a module folder
+    /// of its own into a load context of its own, gets its dependencies only through the module's resolution rule
+    /// (<see cref="DependencyResolution"/>), from that folder, while this process already holds another copy of the
+    /// library; and it makes a directory form with it.
+    /// </summary>
+    [Fact(Timeout = Limits.Test)]
+    public async Task The_JPEG_library_resolves_from_the_module_folder_beside_another_copy_in_the_process()
+    {
+        await Task.Yield();
+        var folder = Path.Combine(Path.GetTempPath(), "hsp-module-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            foreach (var file in new[] { "HeadshotPro.dll", "BitMiracle.LibJpeg.NET.dll", "Newtonsoft.Json.dll" })
+                File.Copy(Path.Combine(AppContext.BaseDirectory, file), Path.Combine(folder, file));
+            var context = new ModuleFolderContext(folder);
+            var module = context.LoadFromAssemblyPath(Path.Combine(folder, "HeadshotPro.dll"));
+
+            var source = Path.Combine(folder, "photo.jpg");
+            var target = Path.Combine(folder, "ad.jpg");
+            File.WriteAllBytes(source, Jpeg(300, 400));
+            var formType = module.GetType("HeadshotPro.Client.Imaging.PhotoForm", throwOnError: true)!;
+            var form = formType.GetField("ActiveDirectory")!.GetValue(null);
+            var make = module.GetType("HeadshotPro.Client.Imaging.DirectoryPhoto", throwOnError: true)!.GetMethod("Make")!;
+            make.Invoke(null, new[] { source, target, form, CancellationToken.None });
+
+            var decoded = Decoded.File(target);
+            Assert.Equal((96, 96), (decoded.Width, decoded.Height));
+            var library = Assert.Single(context.Assemblies, a => a.GetName().Name == DependencyResolution.LibJpeg);
+            Assert.Equal(Path.Combine(folder, "BitMiracle.LibJpeg.NET.dll"), library.Location);
+            Assert.NotSame(typeof(jpeg_compress_struct).Assembly, library);
+            Assert.Equal(typeof(jpeg_compress_struct).Assembly.FullName, library.FullName);
+            Assert.Contains(DependencyResolution.LibJpeg, context.Answered);
+            context.Unload();
+        }
+        finally
+        {
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private static byte[] Jpeg(int width, int height)
+    {
+        var output = new MemoryStream();
+        var encoder = new jpeg_compress_struct();
+        encoder.jpeg_stdio_dest(output);
+        (encoder.Image_width, encoder.Image_height, encoder.Input_components, encoder.In_color_space) = (width, height, 3, J_COLOR_SPACE.JCS_RGB);
+        encoder.jpeg_set_defaults();
+        encoder.jpeg_start_compress(true);
+        var row = new[] { new byte[width * 3] };
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < row[0].Length; x++) row[0][x] = (byte)(x + y);
+            encoder.jpeg_write_scanlines(row, 1);
+        }
+        encoder.jpeg_finish_compress();
+        return output.ToArray();
+    }
+
+    /// <summary>
+    /// A load context that finds nothing by itself: the module's requests for its own dependencies are answered as its
+    /// AssemblyResolve handler answers them on .NET Framework (the rule, then the module's folder); everything else
+    /// (PowerShell, the framework) comes from the process.
+    /// </summary>
+    private sealed class ModuleFolderContext(string folder) : AssemblyLoadContext("HeadshotPro module folder", isCollectible: true)
+    {
+        public List<string> Answered { get; } = new();
+
+        protected override Assembly? Load(AssemblyName name)
+        {
+            var module = Assemblies.FirstOrDefault(a => a.GetName().Name == "HeadshotPro");
+            var file = module is null ? null : DependencyResolution.FileFor(name.FullName, module, module);
+            if (file is null) return null;
+            Answered.Add(name.Name!);
+            return LoadFromAssemblyPath(Path.Combine(folder, file));
+        }
+    }
 }

@@ -31,6 +31,8 @@ namespace HeadshotPro.Client.Imaging
                     throw new PhotoImageException(PhotoImageProblem.TooManyPixels,
                         $"its header says {width:N0}×{height:N0} pixels, more than the {MaxPixels / 1_000_000} megapixels ({MaxSide:N0} a side) a headshot is decoded at; it was not decoded");
                 decoder.Out_color_space = OutputSpace(decoder.Jpeg_color_space);
+                // Chroma is upsampled by repeating, not interpolating: the square is made smaller afterwards anyway.
+                decoder.Do_fancy_upsampling = false;
                 decoder.jpeg_start_decompress();
 
                 int components = decoder.Output_components, outWidth = decoder.Output_width, outHeight = decoder.Output_height;

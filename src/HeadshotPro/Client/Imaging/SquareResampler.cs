@@ -14,34 +14,42 @@ namespace HeadshotPro.Client.Imaging
             var taps = Taps(source.Side, side);
             int n = source.Side, c = source.Components;
 
-            // Rows first: n rows of side pixels.
+            // Rows first: n rows of side pixels; all components of a pixel at once.
             var across = new float[n * side * c];
+            var input = source.Pixels;
             for (var y = 0; y < n; y++)
             {
                 var rowStart = y * n * c;
                 for (var x = 0; x < side; x++)
                 {
-                    var tap = taps[x];
+                    var weights = taps[x].Weights;
+                    var at = rowStart + taps[x].First * c;
+                    var o = (y * side + x) * c;
                     for (var k = 0; k < c; k++)
                     {
                         float sum = 0;
-                        for (var t = 0; t < tap.Weights.Length; t++) sum += tap.Weights[t] * source.Pixels[rowStart + (tap.First + t) * c + k];
-                        across[(y * side + x) * c + k] = sum;
+                        for (int t = 0, i = at + k; t < weights.Length; t++, i += c) sum += weights[t] * input[i];
+                        across[o + k] = sum;
                     }
                 }
             }
 
-            // Then columns: side rows of side pixels.
-            var pixels = new byte[side * side * c];
+            // Then columns: each output row is a weighted sum of whole rows of the first pass.
+            var stride = side * c;
+            var sums = new float[stride];
+            var pixels = new byte[side * stride];
             for (var y = 0; y < side; y++)
             {
-                var tap = taps[y];
-                for (var x = 0; x < side * c; x++)
+                Array.Clear(sums, 0, stride);
+                var weights = taps[y].Weights;
+                for (var t = 0; t < weights.Length; t++)
                 {
-                    float sum = 0;
-                    for (var t = 0; t < tap.Weights.Length; t++) sum += tap.Weights[t] * across[(tap.First + t) * side * c + x];
-                    pixels[y * side * c + x] = (byte)Math.Min(255, Math.Max(0, (int)(sum + 0.5f)));
+                    var w = weights[t];
+                    var from = (taps[y].First + t) * stride;
+                    for (var x = 0; x < stride; x++) sums[x] += w * across[from + x];
                 }
+                var to = y * stride;
+                for (var x = 0; x < stride; x++) pixels[to + x] = (byte)Math.Min(255, Math.Max(0, (int)(sums[x] + 0.5f)));
             }
             return new SquareImage(pixels, side, c);
         }

@@ -190,7 +190,8 @@ public sealed class DirectoryPhotoTests : IDisposable
 
     // ---- the imaging classes alone, on JPEGs made here ----
 
-    private static byte[] Encode(int width, int height, int components, Func<int, int, int, byte> sample, bool progressive = false)
+    /// <summary>A JPEG made here, from <paramref name="sample"/>(x, y, component).</summary>
+    internal static byte[] Encode(int width, int height, int components, Func<int, int, int, byte> sample, bool progressive = false)
     {
         var output = new MemoryStream();
         var encoder = new jpeg_compress_struct();

@@ -138,7 +138,7 @@ public class LoadingTests
 
             var source = Path.Combine(folder, "photo.jpg");
             var target = Path.Combine(folder, "ad.jpg");
-            File.WriteAllBytes(source, Jpeg(300, 400));
+            File.WriteAllBytes(source, DirectoryPhotoTests.Encode(300, 400, 3, (x, y, c) => (byte)(x + y + c)));
             var formType = module.GetType("HeadshotPro.Client.Imaging.PhotoForm", throwOnError: true)!;
             var form = formType.GetField("ActiveDirectory")!.GetValue(null);
             var make = module.GetType("HeadshotPro.Client.Imaging.DirectoryPhoto", throwOnError: true)!.GetMethod("Make")!;
@@ -157,24 +157,6 @@ public class LoadingTests
         {
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
-    }
-
-    private static byte[] Jpeg(int width, int height)
-    {
-        var output = new MemoryStream();
-        var encoder = new jpeg_compress_struct();
-        encoder.jpeg_stdio_dest(output);
-        (encoder.Image_width, encoder.Image_height, encoder.Input_components, encoder.In_color_space) = (width, height, 3, J_COLOR_SPACE.JCS_RGB);
-        encoder.jpeg_set_defaults();
-        encoder.jpeg_start_compress(true);
-        var row = new[] { new byte[width * 3] };
-        for (var y = 0; y < height; y++)
-        {
-            for (var x = 0; x < row[0].Length; x++) row[0][x] = (byte)(x + y);
-            encoder.jpeg_write_scanlines(row, 1);
-        }
-        encoder.jpeg_finish_compress();
-        return output.ToArray();
     }
 
     /// <summary>

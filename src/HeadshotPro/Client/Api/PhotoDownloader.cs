@@ -456,13 +456,13 @@ namespace HeadshotPro.Client.Api
     {
         internal PhotoDownloadResult(Photo photo, string path, long bytes, bool skipped, bool refreshed, int attempts, MadePhoto? made)
         {
-            Made = made;
             Photo = photo;
             Path = path;
             Bytes = bytes;
             Skipped = skipped;
             Refreshed = refreshed;
             Attempts = attempts;
+            Made = made;
         }
 
         public Photo Photo { get; }

@@ -54,8 +54,8 @@ function Invoke-Build {
     if (Test-Path $Out) { Remove-Item $Out -Recurse -Force }
     $null = New-Item -ItemType Directory $Out
     $bin = Join-Path $Root "src/HeadshotPro/bin/$Configuration/netstandard2.0"
-    Copy-Item (Join-Path $bin 'HeadshotPro.dll'), (Join-Path $bin 'Newtonsoft.Json.dll') $Out
-    Copy-Item (Join-Path $Root 'src/HeadshotPro/HeadshotPro.Format.ps1xml') $Out
+    Copy-Item (Join-Path $bin 'HeadshotPro.dll'), (Join-Path $bin 'Newtonsoft.Json.dll'), (Join-Path $bin 'BitMiracle.LibJpeg.NET.dll') $Out
+    Copy-Item (Join-Path $Root 'src/HeadshotPro/HeadshotPro.Format.ps1xml'), (Join-Path $Root 'src/HeadshotPro/ThirdPartyNotices.txt') $Out
     $manifest = Get-Content (Join-Path $Root 'HeadshotPro.psd1') -Raw
     $manifest = $manifest -replace "ModuleVersion(\s*)= '[^']*'.*", "ModuleVersion`$1= '$version'"
     Set-Content (Join-Path $Out 'HeadshotPro.psd1') $manifest -NoNewline

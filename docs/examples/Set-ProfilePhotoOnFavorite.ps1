@@ -59,7 +59,7 @@ Connect-HeadshotPro -Credential (Get-AutomationPSCredential -Name 'HeadshotPro')
 $model = $hookEvent | Get-HeadshotModel
 $folder = if ($PhotoFolder) { $PhotoFolder } else { Join-Path ([System.IO.Path]::GetTempPath()) "headshotpro-$($hookEvent.EventId)" }
 try {
-    $saved = $model | Get-HeadshotPhoto -Favorite | Save-HeadshotPhoto -Path $folder
+    $saved = $model | Get-HeadshotPhoto -Favorite | Save-HeadshotPhoto -Path $folder -For EntraId  # 648x648, within Graph's 4 MB
     if ($saved.Skipped) {
         Write-Output "The profile photo of $($saved.Email) is this favorite already ($($saved.PhotoId)): nothing to do."
         return

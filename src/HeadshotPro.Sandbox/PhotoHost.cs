@@ -7,11 +7,11 @@ namespace HeadshotPro.Sandbox;
 /// <summary>
 /// The "CDN" the photo links point at: <c>/photos/{modelId}/{photoId}/{variant}.jpg?expires=…&amp;sig=…</c>. It stands for a
 /// different host: no API key, no rate limit of the API's kind, links signed with an HMAC that expire, its own fault switches
-/// and journal. The images are real JPEGs made from a seed, streamed, with only a few kept in memory.
+/// and journal. The images are real JPEGs made from a seed, as many pixels as their bytes hold (see <see cref="Shape"/>),
+/// streamed, with the last few kept in memory.
 /// </summary>
 internal sealed class PhotoHost
 {
-    private const int CacheEntries = 24;
     private const int SlowChunkBytes = 16 * 1024;
     private const int SlowPauseMs = 50;
 
@@ -25,10 +25,13 @@ internal sealed class PhotoHost
     private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
     private readonly LinkedList<(string Key, byte[] Bytes)> _cache = new();
     private readonly object _cacheGate = new();
+    private readonly long _cacheBytes;
+    private long _cachedBytes;
 
-    public PhotoHost(SandboxState state, string? configuredBase, CancellationToken stopping)
+    public PhotoHost(SandboxState state, string? configuredBase, long cacheBytes, CancellationToken stopping)
     {
         _state = state;
+        _cacheBytes = cacheBytes;
         _configuredBase = configuredBase is null || configuredBase.EndsWith('/') ? configuredBase : configuredBase + "/";
         _stopping = stopping;
     }
@@ -127,9 +130,12 @@ internal sealed class PhotoHost
 
     private async Task SendPhotoAsync(HttpContext ctx, PhotoView photo, string variant, string? fault)
     {
-        var core = Image(photo.SeedEmail, photo.Index, variant);
-        var target = variant switch { "main" => (long)_state.PhotoBytes, "original" => 2L * _state.PhotoBytes, _ => 0L };
-        var padding = target - core.Length >= 4 ? target - core.Length : 0;
+        var target = TargetBytes(variant);
+        var core = Image(photo.SeedEmail, photo.Index, variant, target);
+        if (fault == PhotoFaultKind.NotJpeg) core = Filler;
+        else if (fault == PhotoFaultKind.CorruptJpeg) core = core[..(core.Length / 2)];
+        else if (fault == PhotoFaultKind.HugeDimensions) core = WithDimensions(core, HugeSide, HugeSide);
+        var padding = target - core.Length >= 4 && fault != PhotoFaultKind.NotJpeg ? target - core.Length : 0;
         var total = core.Length + padding;
         var response = ctx.Response;
         response.StatusCode = 200;
@@ -189,17 +195,57 @@ internal sealed class PhotoHost
     /// <summary>The size of an <c>oversized-body</c>: 300 MB, as a proxy's error dump or a wrong object once was.</summary>
     private const long OversizedBytes = 300L * 1024 * 1024;
 
+    /// <summary>The side the huge-dimensions fault's header claims: 60,000×60,000 is 3.6 gigapixels, 10.8 GB decoded.</summary>
+    public const int HugeSide = 60_000;
+
+    /// <summary>A copy of <paramref name="jpeg"/> whose frame header (SOF0) claims another size; its data stays as it was.</summary>
+    private static byte[] WithDimensions(byte[] jpeg, int width, int height)
+    {
+        var copy = (byte[])jpeg.Clone();
+        for (var i = 2; i + 8 < copy.Length; i += 2 + (copy[i + 2] << 8 | copy[i + 3]))
+        {
+            if (copy[i + 1] != 0xC0) continue;
+            (copy[i + 5], copy[i + 6], copy[i + 7], copy[i + 8]) = ((byte)(height >> 8), (byte)height, (byte)(width >> 8), (byte)width);
+            return copy;
+        }
+        throw new InvalidOperationException("The photo has no SOF0 segment.");
+    }
+
     private static IEnumerable<ReadOnlyMemory<byte>> Segments(byte[] core, long padding)
     {
+        if (core.Length < Jpeg.HeaderBytes || core[0] != 0xFF || core[1] != 0xD8)
+        {
+            yield return core; // not a JPEG (the not-jpeg fault): as it is, unpadded
+            yield break;
+        }
         yield return core.AsMemory(0, Jpeg.HeaderBytes);
         foreach (var comment in Jpeg.CommentPadding(padding, Filler)) yield return comment;
         yield return core.AsMemory(Jpeg.HeaderBytes);
     }
 
-    /// <summary>The encoded image (without padding) of one photo variant, made from its seed; the last few are kept.</summary>
-    public byte[] Image(string seedEmail, int index, string variant)
+    /// <summary>The bytes a variant is padded to: a main photo's <c>--photo-bytes</c>, an original's twice that; a thumbnail's own.</summary>
+    public long TargetBytes(string variant) => variant switch { "main" => _state.PhotoBytes, "original" => 2L * _state.PhotoBytes, _ => 0L };
+
+    /// <summary>Bytes a 4:5 portrait with its grain takes per pixel at quality 90, measured; sizes are first guessed from it.</summary>
+    private const double BytesPerPixel = 0.31;
+
+    /// <summary>
+    /// The pixel size and quality of a variant of <paramref name="target"/> bytes: a thumbnail is 128×160 (quality 75); a
+    /// main photo and an original are 4:5 and as large as a JPEG of quality 90 of that many bytes can be (at least
+    /// 128×160; 0 bytes: 480×600). The first guess is a little small, so the padding is usually a few percent.
+    /// </summary>
+    public static (int Width, int Height, int Quality) Shape(string variant, long target)
     {
-        var key = $"{seedEmail}#{index}#{variant}";
+        if (variant == "thumbnail") return (128, 160, 75);
+        if (target == 0) return (480, 600, 90);
+        var width = Math.Max(128, (int)(Math.Sqrt(target * 0.9 / BytesPerPixel / 1.25) / 8) * 8);
+        return (width, width * 5 / 4, 90);
+    }
+
+    /// <summary>The encoded image (without padding) of one photo variant, made from its seed; the last few are kept.</summary>
+    public byte[] Image(string seedEmail, int index, string variant, long target)
+    {
+        var key = $"{seedEmail}#{index}#{variant}#{target}";
         lock (_cacheGate)
         {
             for (var node = _cache.First; node is not null; node = node.Next)
@@ -210,12 +256,24 @@ internal sealed class PhotoHost
                     return node.Value.Bytes;
                 }
         }
-        var (w, h, q) = variant switch { "thumbnail" => (128, 160, 75), "original" => (960, 1200, 92), _ => (480, 600, 85) };
+        var (w, h, q) = Shape(variant, target);
         var bytes = Jpeg.Encode(w, h, Portrait.Painter(seedEmail, index, w, h), q);
+        // A guess that came out over its size: fewer pixels, by the ratio of the overshoot, until it fits.
+        while (target > 0 && bytes.Length > target && w > 128)
+        {
+            w = Math.Max(128, (int)(w * Math.Sqrt((double)target / bytes.Length) * 0.97) / 8 * 8);
+            h = w * 5 / 4;
+            bytes = Jpeg.Encode(w, h, Portrait.Painter(seedEmail, index, w, h), q);
+        }
         lock (_cacheGate)
         {
             _cache.AddFirst((key, bytes));
-            while (_cache.Count > CacheEntries) _cache.RemoveLast();
+            _cachedBytes += bytes.Length;
+            while (_cache.Count > 1 && _cachedBytes > _cacheBytes)
+            {
+                _cachedBytes -= _cache.Last!.Value.Bytes.Length;
+                _cache.RemoveLast();
+            }
         }
         return bytes;
     }

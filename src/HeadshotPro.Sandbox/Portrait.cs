@@ -6,7 +6,7 @@ namespace HeadshotPro.Sandbox;
 /// <summary>
 /// A stand-in headshot: a gradient backdrop, a head-and-shoulders silhouette and the person's initials, with colours drawn
 /// from a seed (the address and the photo's number), so every person's photos look different and the same photo is the same
-/// bytes every time.
+/// bytes every time. A fine grain over it gives the JPEG a photo's detail, so its bytes grow with its pixels as a photo's do.
 /// </summary>
 public static class Portrait
 {
@@ -65,8 +65,11 @@ public static class Portrait
         var textWidth = initials.Length * 6 * cell - cell;
         var textX = (int)(width / 2.0 - textWidth / 2.0);
         var textY = (int)(height * 0.83);
+        var grainSeed = BitConverter.ToUInt32(seed, 16);
 
-        return (x, y) =>
+        return (x, y) => Grain(Paint(x, y), x, y, grainSeed);
+
+        int Paint(int x, int y)
         {
             // Initials on the shirt.
             if (y >= textY && y < textY + 7 * cell && x >= textX && x < textX + textWidth)
@@ -84,8 +87,21 @@ public static class Portrait
             if (ex * ex + ey * ey <= 1) return Shade(shirt, 1.0 - 0.2 * Math.Abs(ex));
             var t = (double)y / height;
             return Mix(top, bottom, t);
-        };
+        }
     }
+
+    /// <summary>The pixel lightened or darkened by up to <see cref="GrainAmplitude"/>, from a hash of its place: the same every time.</summary>
+    private static int Grain(int rgb, int x, int y, uint seed)
+    {
+        var h = (uint)x * 0x9E3779B1u ^ (uint)y * 0x85EBCA77u ^ seed;
+        h ^= h >> 15;
+        h *= 0x2C1B3C6Du;
+        h ^= h >> 12;
+        var d = (int)(h % (2 * GrainAmplitude + 1)) - GrainAmplitude;
+        return (Math.Clamp(((rgb >> 16) & 0xFF) + d, 0, 255) << 16) | (Math.Clamp(((rgb >> 8) & 0xFF) + d, 0, 255) << 8) | Math.Clamp((rgb & 0xFF) + d, 0, 255);
+    }
+
+    private const int GrainAmplitude = 12;
 
     private static int Colour(double hue, double saturation, double lightness)
     {

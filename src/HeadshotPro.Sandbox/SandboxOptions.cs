@@ -34,6 +34,8 @@ public sealed record SandboxOptions
     public string? PhotoBaseUrl { get; init; }
     /// <summary>How long a signed photo link is valid.</summary>
     public int PhotoLinkSeconds { get; init; } = 86_400;
+    /// <summary>Megabytes of encoded photos the photo host keeps in memory (the most recently served).</summary>
+    public int PhotoCacheMegabytes { get; init; } = 64;
     /// <summary>The documented webhook secret the sandbox signs with unless told otherwise (64 hex characters, as the contract's).</summary>
     public const string DefaultWebhookSecret = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
     /// <summary>Where webhooks are posted; null = none are sent.</summary>
@@ -60,7 +62,7 @@ public sealed record SandboxOptions
         "[--rate-limit N] [--rate-window-seconds N] [--fault-rate 0..1] [--fault-seed N] [--invite-limit N] " +
         "[--clock-skew-seconds -86400..86400] [--cancel-on-disconnect] " +
         "[--reset-header-format iso|unix-seconds|unix-ms|delta-seconds|huge|infinity|garbage|negative|multiple] " +
-        "[--lifecycle-seconds N] [--photo-bytes N] [--photo-base-url URL] [--photo-link-seconds N] " +
+        "[--lifecycle-seconds N] [--photo-bytes N] [--photo-base-url URL] [--photo-link-seconds N] [--photo-cache-mb N] " +
         "[--webhook-url URL] [--webhook-secret 64HEX] [--webhook-retry-schedule S,S,...] " +
         "[--personal-address-share 0..1] [--list-order oldest-first|newest-first] " +
         "[--paging-fault ignore-offset|repeat-page|always-more] [--outage-after-requests N] [--outage-seconds S]";
@@ -102,6 +104,7 @@ public sealed record SandboxOptions
                 "--photo-bytes" => options with { PhotoBytes = Int(name, Value(), 0, 100_000_000) },
                 "--photo-base-url" => options with { PhotoBaseUrl = BaseUrl(name, Value()) },
                 "--photo-link-seconds" => options with { PhotoLinkSeconds = Int(name, Value(), 0, 31_536_000) },
+                "--photo-cache-mb" => options with { PhotoCacheMegabytes = Int(name, Value(), 1, 4096) },
                 "--webhook-url" => options with { WebhookUrl = WebhookRules.Url(name, Value()) },
                 "--webhook-secret" => options with { WebhookSecret = WebhookRules.Secret(name, Value()) },
                 "--outage-after-requests" => options with { OutageAfterRequests = Int(name, Value(), 1, int.MaxValue) },

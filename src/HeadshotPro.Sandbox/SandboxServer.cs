@@ -99,7 +99,7 @@ public sealed class SandboxServer : IAsyncDisposable
 
         var state = new SandboxState(options);
         var app = builder.Build();
-        var photos = new PhotoHost(state, options.PhotoBaseUrl, app.Lifetime.ApplicationStopping);
+        var photos = new PhotoHost(state, options.PhotoBaseUrl, options.PhotoCacheMegabytes * 1024L * 1024, app.Lifetime.ApplicationStopping);
         var api = new ApiEndpoints(state, photos, app.Lifetime.ApplicationStopping);
         var control = new ControlEndpoints(state);
         var outage = new Outage();

@@ -540,7 +540,11 @@ public static class PhotoFaultKind
     public const string EndlessBody = "endless-body";
     public const string OversizedBody = "oversized-body";
 
-    public static readonly string[] All = { CutMidFile, Http500, Http503, DropBefore, Slow, Html200, EndlessBody, OversizedBody };
+    public const string NotJpeg = "not-jpeg";
+    public const string CorruptJpeg = "corrupt-jpeg";
+    public const string HugeDimensions = "huge-dimensions";
+
+    public static readonly string[] All = { CutMidFile, Http500, Http503, DropBefore, Slow, Html200, NotJpeg, CorruptJpeg, HugeDimensions, EndlessBody, OversizedBody };
 
     /// <summary>What <c>photoFaultRate</c> draws from.</summary>
     public static readonly string[] Transient = { CutMidFile, Http500, Http503, DropBefore };

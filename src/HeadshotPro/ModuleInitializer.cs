@@ -12,8 +12,9 @@ namespace HeadshotPro
     /// <summary>
     /// At import: refuse a PowerShell that cannot run the module (<see cref="HostCompatibility"/>), with a message that
     /// names the ones that can. Then, on Windows PowerShell 5.1 (.NET Framework), where PowerShell does not carry
-    /// Newtonsoft.Json and the CLR may not look in a module's folder, answer for it from the folder this assembly came
-    /// from — only for this assembly's own requests (<see cref="NewtonsoftResolution"/>).
+    /// Newtonsoft.Json and the CLR may not look in a module's folder, answer for the module's dependencies (Newtonsoft.Json,
+    /// the JPEG library) from the folder this assembly came from — only for this assembly's own requests
+    /// (<see cref="DependencyResolution"/>).
     /// PowerShell 7.2+ already carries Newtonsoft.Json 13, which this module uses as it is.
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
@@ -32,12 +33,12 @@ namespace HeadshotPro
                 OnDotNetFramework ? null : HostNewtonsoftVersion());
             if (refusal != null) throw new PlatformNotSupportedException(refusal);
 
-            if (OnDotNetFramework) AppDomain.CurrentDomain.AssemblyResolve += ResolveNewtonsoftJson;
+            if (OnDotNetFramework) AppDomain.CurrentDomain.AssemblyResolve += ResolveDependency;
         }
 
         public void OnRemove(PSModuleInfo module)
         {
-            if (OnDotNetFramework) AppDomain.CurrentDomain.AssemblyResolve -= ResolveNewtonsoftJson;
+            if (OnDotNetFramework) AppDomain.CurrentDomain.AssemblyResolve -= ResolveDependency;
         }
 
         /// <summary>$PSVersionTable.PSVersion of the importing runspace; else System.Management.Automation's version
@@ -63,7 +64,7 @@ namespace HeadshotPro
             {
                 var platform = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string;
                 var path = platform?.Split(Path.PathSeparator)
-                    .FirstOrDefault(p => string.Equals(Path.GetFileName(p), NewtonsoftResolution.AssemblyName + ".dll", StringComparison.OrdinalIgnoreCase));
+                    .FirstOrDefault(p => string.Equals(Path.GetFileName(p), DependencyResolution.Newtonsoft + ".dll", StringComparison.OrdinalIgnoreCase));
                 return path != null ? AssemblyName.GetAssemblyName(path).Version : null;
             }
             catch (Exception)
@@ -72,11 +73,11 @@ namespace HeadshotPro
             }
         }
 
-        private static Assembly? ResolveNewtonsoftJson(object? sender, ResolveEventArgs args)
+        private static Assembly? ResolveDependency(object? sender, ResolveEventArgs args)
         {
-            if (!NewtonsoftResolution.ShouldAnswer(args.Name, args.RequestingAssembly, Self)) return null;
-            var folder = Path.GetDirectoryName(Self.Location)!;
-            var path = Path.Combine(folder, NewtonsoftResolution.AssemblyName + ".dll");
+            var file = DependencyResolution.FileFor(args.Name, args.RequestingAssembly, Self);
+            if (file == null) return null;
+            var path = Path.Combine(Path.GetDirectoryName(Self.Location)!, file);
             return File.Exists(path) ? Assembly.LoadFrom(path) : null;
         }
     }

@@ -1,13 +1,16 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+using BitMiracle.LibJpeg.Classic;
 using HeadshotPro.Loading;
 
 namespace HeadshotPro.Tests;
 
-/// <summary>Which PowerShells the module loads in, and whom its Newtonsoft.Json resolver answers.</summary>
+/// <summary>Which PowerShells the module loads in, and whom its dependency resolver answers.</summary>
 public class LoadingTests
 {
     private const string Newtonsoft13 = "Newtonsoft.Json, Version=13.0.0.0, Culture=neutral, PublicKeyToken=30ad4fe6b2a6aeed";
+    private const string LibJpeg = "BitMiracle.LibJpeg.NET, Version=1.5.324.0, Culture=neutral, PublicKeyToken=53879b3e20e7a7d6";
     private static readonly Assembly Module = typeof(ModuleInitializer).Assembly;
 
     [Theory]
@@ -78,31 +81,100 @@ public class LoadingTests
     }
 
     [Theory]
+    [InlineData(Newtonsoft13, "Newtonsoft.Json.dll")]
+    [InlineData("Newtonsoft.Json", "Newtonsoft.Json.dll")]
+    [InlineData("newtonsoft.json, Version=12.0.0.0", "Newtonsoft.Json.dll")]
+    [InlineData(LibJpeg, "BitMiracle.LibJpeg.NET.dll")]
+    [InlineData("bitmiracle.libjpeg.net, Version=1.4.0.0", "BitMiracle.LibJpeg.NET.dll")]
+    public void The_resolver_answers_for_the_modules_dependencies_requested_by_this_module(string requested, string file) =>
+        Assert.Equal(file, DependencyResolution.FileFor(requested, Module, Module));
+
+    [Theory]
     [InlineData(Newtonsoft13)]
-    [InlineData("Newtonsoft.Json")]
-    [InlineData("newtonsoft.json, Version=12.0.0.0")]
-    public void The_resolver_answers_for_NewtonsoftJson_requested_by_this_module(string requested) =>
-        Assert.True(NewtonsoftResolution.ShouldAnswer(requested, Module, Module));
+    [InlineData(LibJpeg)]
+    public void The_resolver_declines_a_request_without_a_requesting_assembly(string requested) =>
+        Assert.Null(DependencyResolution.FileFor(requested, null, Module));
 
-    [Fact]
-    public void The_resolver_declines_a_request_without_a_requesting_assembly() =>
-        Assert.False(NewtonsoftResolution.ShouldAnswer(Newtonsoft13, null, Module));
-
-    [Fact]
-    public void The_resolver_never_hands_its_NewtonsoftJson_to_another_assembly()
+    [Theory]
+    [InlineData(Newtonsoft13)]
+    [InlineData(LibJpeg)]
+    public void The_resolver_never_hands_its_copies_to_another_assembly(string requested)
     {
-        Assert.False(NewtonsoftResolution.ShouldAnswer(Newtonsoft13, typeof(object).Assembly, Module));
-        Assert.False(NewtonsoftResolution.ShouldAnswer(Newtonsoft13, typeof(System.Management.Automation.PSObject).Assembly, Module));
-        Assert.False(NewtonsoftResolution.ShouldAnswer(Newtonsoft13, typeof(LoadingTests).Assembly, Module));
+        Assert.Null(DependencyResolution.FileFor(requested, typeof(object).Assembly, Module));
+        Assert.Null(DependencyResolution.FileFor(requested, typeof(System.Management.Automation.PSObject).Assembly, Module));
+        Assert.Null(DependencyResolution.FileFor(requested, typeof(LoadingTests).Assembly, Module));
     }
 
     [Theory]
     [InlineData("System.Text.Json, Version=8.0.0.0, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51")]
     [InlineData("Newtonsoft.Json.resources, Version=13.0.0.0, Culture=de, PublicKeyToken=30ad4fe6b2a6aeed")]
     [InlineData("Newtonsoft.Json.Bson")]
+    [InlineData("BitMiracle.LibTiff.NET")]
     [InlineData("HeadshotPro")]
     [InlineData("")]
     [InlineData("=,=")]
     public void The_resolver_declines_other_assemblies_even_for_this_module(string requested) =>
-        Assert.False(NewtonsoftResolution.ShouldAnswer(requested, Module, Module));
+        Assert.Null(DependencyResolution.FileFor(requested, Module, Module));
+
+    /// <summary>
+    /// Shaped like Windows PowerShell 5.1, where the module's folder is not where the process looks, and the CLR binds
+    /// the strong-named library by its full identity beside any other copy: HeadshotPro.dll, loaded from a module folder
+    /// of its own into a load context of its own, gets its dependencies only through the module's resolution rule
+    /// (<see cref="DependencyResolution"/>), from that folder, while this process already holds another copy of the
+    /// library; and it makes a directory form with it.
+    /// </summary>
+    [Fact(Timeout = Limits.Test)]
+    public async Task The_JPEG_library_resolves_from_the_module_folder_beside_another_copy_in_the_process()
+    {
+        await Task.Yield();
+        var folder = Path.Combine(Path.GetTempPath(), "hsp-module-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            foreach (var file in new[] { "HeadshotPro.dll", "BitMiracle.LibJpeg.NET.dll", "Newtonsoft.Json.dll" })
+                File.Copy(Path.Combine(AppContext.BaseDirectory, file), Path.Combine(folder, file));
+            var context = new ModuleFolderContext(folder);
+            var module = context.LoadFromAssemblyPath(Path.Combine(folder, "HeadshotPro.dll"));
+
+            var source = Path.Combine(folder, "photo.jpg");
+            var target = Path.Combine(folder, "ad.jpg");
+            File.WriteAllBytes(source, DirectoryPhotoTests.Encode(300, 400, 3, (x, y, c) => (byte)(x + y + c)));
+            var formType = module.GetType("HeadshotPro.Client.Imaging.PhotoForm", throwOnError: true)!;
+            var form = formType.GetField("ActiveDirectory")!.GetValue(null);
+            var make = module.GetType("HeadshotPro.Client.Imaging.DirectoryPhoto", throwOnError: true)!.GetMethod("Make")!;
+            make.Invoke(null, new[] { source, target, form, CancellationToken.None });
+
+            var decoded = Decoded.File(target);
+            Assert.Equal((96, 96), (decoded.Width, decoded.Height));
+            var library = Assert.Single(context.Assemblies, a => a.GetName().Name == DependencyResolution.LibJpeg);
+            Assert.Equal(Path.Combine(folder, "BitMiracle.LibJpeg.NET.dll"), library.Location);
+            Assert.NotSame(typeof(jpeg_compress_struct).Assembly, library);
+            Assert.Equal(typeof(jpeg_compress_struct).Assembly.FullName, library.FullName);
+            Assert.Contains(DependencyResolution.LibJpeg, context.Answered);
+            context.Unload();
+        }
+        finally
+        {
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    /// <summary>
+    /// A load context that finds nothing by itself: the module's requests for its own dependencies are answered as its
+    /// AssemblyResolve handler answers them on .NET Framework (the rule, then the module's folder); everything else
+    /// (PowerShell, the framework) comes from the process.
+    /// </summary>
+    private sealed class ModuleFolderContext(string folder) : AssemblyLoadContext("HeadshotPro module folder", isCollectible: true)
+    {
+        public List<string> Answered { get; } = new();
+
+        protected override Assembly? Load(AssemblyName name)
+        {
+            var module = Assemblies.FirstOrDefault(a => a.GetName().Name == "HeadshotPro");
+            var file = module is null ? null : DependencyResolution.FileFor(name.FullName, module, module);
+            if (file is null) return null;
+            Answered.Add(name.Name!);
+            return LoadFromAssemblyPath(Path.Combine(folder, file));
+        }
+    }
 }

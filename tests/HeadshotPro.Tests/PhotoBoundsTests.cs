@@ -7,7 +7,7 @@ namespace HeadshotPro.Tests;
 
 /// <summary>
 /// Whatever the photo host (or a proxy in front of it) sends, a download is bounded: a body past the size cap
-/// (-MaximumSize, sized for photos) or past the per-attempt deadline (-TimeoutSec of the connection) ends that photo with
+/// (-MaximumDownloadSize, sized for photos) or past the per-attempt deadline (-TimeoutSec of the connection) ends that photo with
 /// its own error and leaves no file, and the run goes on.
 /// </summary>
 public sealed class PhotoBoundsTests : IDisposable
@@ -70,7 +70,7 @@ public sealed class PhotoBoundsTests : IDisposable
         }
         var result = PowerShellHost.Ended(shell, shell.EndInvoke(pending));
         AssertOnlyBobSaved(result, "PhotoTooLarge");
-        Assert.Contains("-MaximumSize", result.Errors[0].ErrorDetails.Message + result.Errors[0].ErrorDetails.RecommendedAction);
+        Assert.Contains("-MaximumDownloadSize", result.Errors[0].ErrorDetails.Message + result.Errors[0].ErrorDetails.RecommendedAction);
         Assert.Equal(2, await PhotoRequestsAsync(sandbox)); // not retried: the same link sends the same body
     }
 
@@ -88,21 +88,21 @@ public sealed class PhotoBoundsTests : IDisposable
     }
 
     [Fact(Timeout = Limits.Test)]
-    public async Task MaximumSize_sets_the_cap_for_a_run()
+    public async Task MaximumDownloadSize_sets_the_cap_for_a_run()
     {
         var (sandbox, host) = await PeopleAsync(300_000);
         await using var _ = sandbox;
         using var __ = host;
-        var result = host.Run(SaveBoth + " -MaximumSize 200KB", ("folder", _folder));
+        var result = host.Run(SaveBoth + " -MaximumDownloadSize 200KB", ("folder", _folder));
         Assert.Empty(result.Output);
         Assert.Equal(new[] { "PhotoTooLarge", "PhotoTooLarge" }, result.ErrorIds);
         Assert.Equal(ErrorCategory.LimitsExceeded, result.Errors[0].CategoryInfo.Category);
         Assert.Empty(Files());
 
-        result = host.Run(SaveBoth + " -MaximumSize 300000", ("folder", _folder));
+        result = host.Run(SaveBoth + " -MaximumDownloadSize 300000", ("folder", _folder));
         Assert.Empty(result.Errors);
         Assert.Equal(2, result.Output.Count);
-        Assert.StartsWith("ParameterArgumentValidationError", host.Run(SaveBoth + " -MaximumSize 0", ("folder", _folder)).Terminating?.FullyQualifiedErrorId);
+        Assert.StartsWith("ParameterArgumentValidationError", host.Run(SaveBoth + " -MaximumDownloadSize 0", ("folder", _folder)).Terminating?.FullyQualifiedErrorId);
     }
 
     [Fact(Timeout = Limits.Test)]

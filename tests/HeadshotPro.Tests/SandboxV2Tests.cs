@@ -592,14 +592,18 @@ public class SandboxV2Tests
         var mainBytes = await main.Content.ReadAsByteArrayAsync();
         Assert.Equal(300_000, mainBytes.Length);
         Assert.Equal(300_000, main.Content.Headers.ContentLength);
-        Assert.Equal((480, 600), AssertJpeg(mainBytes));
+        var decoded = Decoded.Of(mainBytes);
+        Assert.Equal((832, 1040), (decoded.Width, decoded.Height));
+        AssertMostlyImage(mainBytes);
 
         var thumbnail = await v2.Photos.GetByteArrayAsync((string)ann["urls"]!["thumbnail"]!);
-        Assert.Equal((128, 160), AssertJpeg(thumbnail));
+        Assert.Equal((128, 160), (Decoded.Of(thumbnail).Width, Decoded.Of(thumbnail).Height));
         Assert.True(thumbnail.Length < 100_000, $"thumbnail is {thumbnail.Length} bytes");
+        Assert.Equal(0, CommentBytes(thumbnail));
         var original = await v2.Photos.GetByteArrayAsync((string)ann["urls"]!["original"]!);
-        Assert.Equal((960, 1200), AssertJpeg(original));
-        Assert.True(original.Length >= mainBytes.Length);
+        Assert.Equal(600_000, original.Length);
+        Assert.Equal((1176, 1470), (Decoded.Of(original).Width, Decoded.Of(original).Height));
+        AssertMostlyImage(original);
 
         var bobBytes = await v2.Photos.GetByteArrayAsync((string)bob["urls"]!["main"]!);
         AssertJpeg(bobBytes);
@@ -608,15 +612,32 @@ public class SandboxV2Tests
         Assert.Equal(mainBytes, await v2.Photos.GetByteArrayAsync((string)ann["urls"]!["main"]!));
     }
 
+    /// <summary>The bytes of a JPEG's COM segments (the padding), walking its segments up to the scan.</summary>
+    internal static long CommentBytes(byte[] jpeg)
+    {
+        long comments = 0;
+        for (var i = 2; jpeg[i + 1] != 0xDA; i += 2 + (jpeg[i + 2] << 8 | jpeg[i + 3]))
+            if (jpeg[i + 1] == 0xFE) comments += 2 + (jpeg[i + 2] << 8 | jpeg[i + 3]);
+        return comments;
+    }
+
+    /// <summary>A photo padded to its size by a few percent at most: the rest is image, as many pixels as the bytes hold.</summary>
+    private static void AssertMostlyImage(byte[] jpeg) =>
+        Assert.True(CommentBytes(jpeg) < jpeg.Length * 0.15, $"{CommentBytes(jpeg):N0} of {jpeg.Length:N0} bytes are padding");
+
     [Fact(Timeout = Limits.Test)]
-    public async Task A_main_photo_is_about_a_megabyte_by_default()
+    public async Task A_main_photo_is_a_megabyte_of_image_by_default()
     {
         await using var v2 = await V2.StartAsync();
         var photo = await FirstPhotoAsync(v2, "ann@corp.example", "main");
         var bytes = await v2.Photos.GetByteArrayAsync((string)photo["urls"]!["main"]!);
         Assert.Equal(1_000_000, bytes.Length);
-        AssertJpeg(bytes);
+        var decoded = Decoded.Of(bytes);
+        Assert.Equal((1520, 1900), (decoded.Width, decoded.Height));
+        AssertMostlyImage(bytes);
         Assert.Equal(5_000_000, SandboxOptions.Parse(new[] { "--photo-bytes", "5000000" }).PhotoBytes);
+        Assert.Equal(512, SandboxOptions.Parse(new[] { "--photo-cache-mb", "512" }).PhotoCacheMegabytes);
+        Assert.Throws<ArgumentException>(() => SandboxOptions.Parse(new[] { "--photo-cache-mb", "0" }));
     }
 
     [Fact(Timeout = Limits.Test)]

@@ -32,7 +32,7 @@ namespace HeadshotPro.Client
         /// <summary>Not sent: the service has refused every connection for a few seconds (it is down, or not listening there).</summary>
         ServiceUnreachable,
 
-        /// <summary>A photo's body was larger than the cap (-MaximumSize); nothing was kept.</summary>
+        /// <summary>A photo's body was larger than the cap (-MaximumDownloadSize); nothing was kept.</summary>
         PhotoTooLarge,
 
         /// <summary>A photo's body was still arriving at the per-attempt deadline (-TimeoutSec); nothing was kept.</summary>

@@ -7,7 +7,7 @@ using System.Threading.Tasks;
 namespace HeadshotPro.Client
 {
     /// <summary>
-    /// Which photo a saved JPEG holds: its photo id and variant, written into the file as a JPEG comment (a COM segment,
+    /// Which photo a saved JPEG holds: its photo id and variant, and the directory form it was made into if any, written into the file as a JPEG comment (a COM segment,
     /// <c>FF FE</c>) right after the start-of-image marker, and read back by walking the segments before the image data.
     /// Viewers, Graph, Exchange and AD take the file as it is; a file without the stamp (saved by something else) reads as
     /// null. Ids come from the server: one that is not plain printable ASCII, or too long, is not stamped.
@@ -20,18 +20,22 @@ namespace HeadshotPro.Client
         /// <summary>The most segments read before the image data, so an odd file cannot keep a reader going.</summary>
         private const int MostSegments = 256;
 
-        public PhotoStamp(string photoId, string variant)
+        public PhotoStamp(string photoId, string variant, string? form = null)
         {
             PhotoId = photoId;
             Variant = variant;
+            Form = form;
         }
 
         public string PhotoId { get; }
         public string Variant { get; }
 
-        /// <summary>A stamp for a photo, or null when its id or variant cannot be written plainly.</summary>
-        public static PhotoStamp? For(string? photoId, string? variant) =>
-            Plain(photoId) && Plain(variant) ? new PhotoStamp(photoId!, variant!) : null;
+        /// <summary>The directory form the file was made into (<see cref="Imaging.PhotoForm.Stamp"/>), or null for the photo as sent.</summary>
+        public string? Form { get; }
+
+        /// <summary>A stamp for a photo, or null when its id, variant or form cannot be written plainly.</summary>
+        public static PhotoStamp? For(string? photoId, string? variant, string? form = null) =>
+            Plain(photoId) && Plain(variant) && (form == null || Plain(form)) ? new PhotoStamp(photoId!, variant!, form) : null;
 
         private static bool Plain(string? text)
         {
@@ -40,10 +44,13 @@ namespace HeadshotPro.Client
             return true;
         }
 
-        /// <summary>The COM segment: <c>FF FE</c>, its length (two bytes, big-endian, counting themselves), "HeadshotPro photo {id} {variant}".</summary>
+        /// <summary>The comment's text: "HeadshotPro photo {id} {variant}", and " {form}" for a directory form.</summary>
+        public byte[] Comment() => Encoding.ASCII.GetBytes(Prefix + PhotoId + " " + Variant + (Form == null ? "" : " " + Form));
+
+        /// <summary>The COM segment: <c>FF FE</c>, its length (two bytes, big-endian, counting themselves), then <see cref="Comment"/>.</summary>
         public byte[] Segment()
         {
-            var text = Encoding.ASCII.GetBytes(Prefix + PhotoId + " " + Variant);
+            var text = Comment();
             var segment = new byte[4 + text.Length];
             segment[0] = 0xFF;
             segment[1] = 0xFE;
@@ -99,7 +106,7 @@ namespace HeadshotPro.Client
             var text = Encoding.ASCII.GetString(body);
             if (!text.StartsWith(Prefix, StringComparison.Ordinal)) return null;
             var parts = text.Substring(Prefix.Length).Split(' ');
-            return parts.Length == 2 ? For(parts[0], parts[1]) : null;
+            return parts.Length == 2 ? For(parts[0], parts[1]) : parts.Length == 3 ? For(parts[0], parts[1], parts[2]) : null;
         }
 
         private static bool Fill(Stream stream, byte[] buffer)
@@ -124,13 +131,13 @@ namespace HeadshotPro.Client
         /// <summary>How many bytes the stamp added to a stream made by <see cref="Into"/> (0 until the marker was seen, or if it never was).</summary>
         public static long Added(Stream stream) => stream is StampingStream stamping ? stamping.Added : 0;
 
-        public bool Equals(PhotoStamp? other) => other != null && other.PhotoId == PhotoId && other.Variant == Variant;
+        public bool Equals(PhotoStamp? other) => other != null && other.PhotoId == PhotoId && other.Variant == Variant && other.Form == Form;
 
         public override bool Equals(object? obj) => Equals(obj as PhotoStamp);
 
-        public override int GetHashCode() => (PhotoId + " " + Variant).GetHashCode();
+        public override int GetHashCode() => (PhotoId + " " + Variant + " " + Form).GetHashCode();
 
-        public override string ToString() => PhotoId + " (" + Variant + ")";
+        public override string ToString() => PhotoId + " (" + Variant + (Form == null ? "" : ", " + Form) + ")";
 
         private sealed class StampingStream : Stream
         {

@@ -19,6 +19,11 @@ namespace HeadshotPro.Commands
             if (error is Client.Api.PhotoFileException file)
                 return Make(file, "PhotoWriteFailed", ErrorCategory.WriteError, target, $"{action} failed: {file.Message}",
                     "Check that the folder is writable and has room; nothing partial was left. Run again for the photos that failed (saved files are skipped).");
+            if (error is Client.Imaging.PhotoImageException image)
+            {
+                var (id, category, next) = Describe(image.Problem);
+                return Make(image, id, category, target, $"{action} failed: {image.Message}. Nothing was written.", next);
+            }
             return Make(error, "UnexpectedError", ErrorCategory.NotSpecified, target, $"{action} failed: {error.Message}", null);
         }
 
@@ -34,6 +39,22 @@ namespace HeadshotPro.Commands
             {
                 ErrorDetails = new ErrorDetails(message) { RecommendedAction = recommendedAction },
             };
+
+        private static (string Id, ErrorCategory Category, string Next) Describe(Client.Imaging.PhotoImageProblem problem)
+        {
+            switch (problem)
+            {
+                case Client.Imaging.PhotoImageProblem.TooManyPixels:
+                    return ("PhotoTooManyPixels", ErrorCategory.LimitsExceeded,
+                        "The photo host sent an image far larger than a headshot; it was not decoded. Save it as sent (without -For or -PixelSize) to look at it, and report it if it persists.");
+                case Client.Imaging.PhotoImageProblem.DoesNotFit:
+                    return ("PhotoDoesNotFitMaxBytes", ErrorCategory.LimitsExceeded,
+                        "Allow more bytes with -MaxBytes, or ask for fewer pixels with -PixelSize.");
+                default:
+                    return ("PhotoImageUnreadable", ErrorCategory.InvalidData,
+                        "The photo host sent something that is not a readable JPEG. Run the command again for it (a fresh download may be whole); if it persists, save it as sent (without -For or -PixelSize) to look at it.");
+            }
+        }
 
         private static (string Id, ErrorCategory Category, string? Next) Describe(HeadshotProApiException e)
         {
@@ -111,7 +132,7 @@ namespace HeadshotPro.Commands
                         "Nothing partial was left. Run the same command again for the photos that failed (files already saved are skipped); check the network and proxy if it persists.");
                 case ApiErrorKind.PhotoTooLarge:
                     return ("PhotoTooLarge", ErrorCategory.LimitsExceeded,
-                        "Nothing was kept. If the photo host really sends photos this large, raise the cap with Save-HeadshotPhoto -MaximumSize (e.g. -MaximumSize 200MB); otherwise a proxy or the host is sending something other than a photo.");
+                        "Nothing was kept. If the photo host really sends photos this large, raise the cap with Save-HeadshotPhoto -MaximumDownloadSize (e.g. -MaximumDownloadSize 200MB); otherwise a proxy or the host is sending something other than a photo.");
                 case ApiErrorKind.PhotoDownloadTimedOut:
                     return ("PhotoDownloadTimedOut", ErrorCategory.OperationTimeout,
                         "Nothing was kept. On a slow link allow each attempt more time with Connect-HeadshotPro -TimeoutSec, then run the same command again (saved files are skipped).");

@@ -21,6 +21,15 @@ namespace HeadshotPro
 
         /// <summary>The file's size in bytes.</summary>
         public long Bytes { get; set; }
+
+        /// <summary>The pixel size of a directory form (-For, -PixelSize); null for a photo saved as the photo host sent it.</summary>
+        public int? Width { get; set; }
+
+        /// <inheritdoc cref="Width"/>
+        public int? Height { get; set; }
+
+        /// <summary>The JPEG quality a directory form was encoded at to fit its byte cap (90 down to 20).</summary>
+        public int? Quality { get; set; }
         public string PhotoId { get; set; } = "";
         public string ModelId { get; set; } = "";
 

@@ -7,6 +7,7 @@ using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
+using HeadshotPro.Client.Imaging;
 using HeadshotPro.Client.Transport;
 
 namespace HeadshotPro.Client.Api
@@ -57,10 +58,12 @@ namespace HeadshotPro.Client.Api
         /// while downloading is left alone and the result says Skipped. A body larger than <paramref name="maxBytes"/> is
         /// not kept. Throws <see cref="HeadshotProApiException"/> (PhotoLinkExpired, PhotoDownloadFailed, PhotoTooLarge,
         /// PhotoDownloadTimedOut, NotFound about a Photo, UnexpectedResponse, or what the refresh threw) or
-        /// <see cref="PhotoFileException"/>; a failed or cancelled download leaves no file behind.
+        /// <see cref="PhotoFileException"/>; a failed or cancelled download leaves no file behind. With <paramref name="form"/>,
+        /// the file is the photo in that form (<see cref="DirectoryPhoto"/>), and a photo that cannot be made into it is a
+        /// <see cref="PhotoImageException"/>. The file carries a <see cref="PhotoStamp"/> naming the photo (and the form).
         /// </summary>
         public async Task<PhotoDownloadResult> DownloadAsync(Photo photo, string folder, string fileName, bool overwrite, long maxBytes, RequestOptions? options,
-            DownloadProgress? progress, CancellationToken cancellationToken)
+            DownloadProgress? progress, CancellationToken cancellationToken, PhotoForm? form = null)
         {
             var target = Path.Combine(folder, fileName);
             var current = photo;
@@ -83,12 +86,12 @@ namespace HeadshotPro.Client.Api
                 if (vetoed != null) throw vetoed;
                 attempt++;
                 options?.Sent?.Invoke();
-                var outcome = await AttemptAsync(current.Url!, target, overwrite, PhotoStamp.For(current.PhotoId, current.Variant), maxBytes, options, progress, attempt, cancellationToken).ConfigureAwait(false);
+                var outcome = await AttemptAsync(current.Url!, target, overwrite, PhotoStamp.For(current.PhotoId, current.Variant, form?.Stamp), maxBytes, form, options, progress, attempt, cancellationToken).ConfigureAwait(false);
                 switch (outcome.Kind)
                 {
                     case OutcomeKind.Saved:
                     case OutcomeKind.AppearedMeanwhile:
-                        return new PhotoDownloadResult(current, target, outcome.Bytes, outcome.Kind == OutcomeKind.AppearedMeanwhile, refreshed, attempt);
+                        return new PhotoDownloadResult(current, target, outcome.Bytes, outcome.Kind == OutcomeKind.AppearedMeanwhile, refreshed, attempt, outcome.Made);
                     case OutcomeKind.LinkRefused when !refreshed:
                         current = await RefreshAsync(current, outcome.Message, options, cancellationToken).ConfigureAwait(false);
                         refreshed = true;
@@ -150,9 +153,10 @@ namespace HeadshotPro.Client.Api
             public string Short = "";
             public TimeSpan? RetryAfter;
             public Exception? Error;
+            public MadePhoto? Made;
         }
 
-        private async Task<Outcome> AttemptAsync(Uri url, string target, bool overwrite, PhotoStamp? stamp, long maxBytes, RequestOptions? options, DownloadProgress? progress, int attempt,
+        private async Task<Outcome> AttemptAsync(Uri url, string target, bool overwrite, PhotoStamp? stamp, long maxBytes, PhotoForm? form, RequestOptions? options, DownloadProgress? progress, int attempt,
             CancellationToken cancellationToken)
         {
             var outcome = new Outcome();
@@ -186,14 +190,14 @@ namespace HeadshotPro.Client.Api
                             var length = response.Content.Headers.ContentLength;
                             if (length > maxBytes)
                             {
-                                TooLarge(outcome, $"GET {shown} announced {Size(length.Value)}, more than the {Size(maxBytes)} allowed for a photo (-MaximumSize); it was not downloaded.", status);
+                                TooLarge(outcome, $"GET {shown} announced {Size(length.Value)}, more than the {Size(maxBytes)} allowed for a photo (-MaximumDownloadSize); it was not downloaded.", status);
                                 return outcome;
                             }
                             temp = registered = TempPathFor(target);
                             progress?.TempCreated(temp);
                             long written = 0, stamped = 0;
                             using (attemptCts.Token.Register(response.Dispose))
-                            using (var file = stamp == null ? OpenTemp(temp) : stamp.Into(OpenTemp(temp)))
+                            using (var file = stamp == null || form != null ? OpenTemp(temp) : stamp.Into(OpenTemp(temp)))
                             using (var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
                             {
                                 var buffer = new byte[BufferBytes];
@@ -204,7 +208,7 @@ namespace HeadshotPro.Client.Api
                                     if (read == 0) break;
                                     if (written + read > maxBytes)
                                     {
-                                        TooLarge(outcome, $"GET {shown} sent more than the {Size(maxBytes)} allowed for a photo (-MaximumSize) and had not ended; nothing was kept.", status);
+                                        TooLarge(outcome, $"GET {shown} sent more than the {Size(maxBytes)} allowed for a photo (-MaximumDownloadSize) and had not ended; nothing was kept.", status);
                                         return outcome;
                                     }
                                     await WriteAsync(file, buffer, read, temp, cancellationToken).ConfigureAwait(false);
@@ -222,8 +226,27 @@ namespace HeadshotPro.Client.Api
                                 return outcome;
                             }
                             outcome.Bytes = written + stamped;
+                            if (form != null)
+                            {
+                                var made = TempPathFor(target);
+                                progress?.TempCreated(made);
+                                try
+                                {
+                                    outcome.Made = DirectoryPhoto.Make(temp, made, form, stamp, cancellationToken);
+                                }
+                                catch
+                                {
+                                    TryDelete(made);
+                                    progress?.TempRemoved(made);
+                                    throw;
+                                }
+                                TryDelete(temp);
+                                progress?.TempRemoved(temp);
+                                temp = registered = made;
+                                outcome.Bytes = outcome.Made.Bytes;
+                            }
                             outcome.Kind = Place(temp, target, overwrite) ? OutcomeKind.Saved : OutcomeKind.AppearedMeanwhile;
-                            if (outcome.Kind == OutcomeKind.AppearedMeanwhile) outcome.Bytes = new FileInfo(target).Length;
+                            if (outcome.Kind == OutcomeKind.AppearedMeanwhile) (outcome.Bytes, outcome.Made) = (new FileInfo(target).Length, null);
                             else temp = null;
                             counted = 0;
                             return outcome;
@@ -482,7 +505,7 @@ namespace HeadshotPro.Client.Api
     /// <summary>What one download did: the file, its size, whether it was there already, and the photo as last linked.</summary>
     public sealed class PhotoDownloadResult
     {
-        internal PhotoDownloadResult(Photo photo, string path, long bytes, bool skipped, bool refreshed, int attempts)
+        internal PhotoDownloadResult(Photo photo, string path, long bytes, bool skipped, bool refreshed, int attempts, MadePhoto? made)
         {
             Photo = photo;
             Path = path;
@@ -490,6 +513,7 @@ namespace HeadshotPro.Client.Api
             Skipped = skipped;
             Refreshed = refreshed;
             Attempts = attempts;
+            Made = made;
         }
 
         public Photo Photo { get; }
@@ -498,6 +522,9 @@ namespace HeadshotPro.Client.Api
         public bool Skipped { get; }
         public bool Refreshed { get; }
         public int Attempts { get; }
+
+        /// <summary>The directory form written, when one was asked for (null when the file was there already).</summary>
+        public MadePhoto? Made { get; }
     }
 
     /// <summary>

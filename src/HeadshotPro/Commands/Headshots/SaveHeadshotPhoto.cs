@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using HeadshotPro.Client;
 using HeadshotPro.Client.Api;
+using HeadshotPro.Client.Imaging;
 using Microsoft.PowerShell.Commands;
 
 namespace HeadshotPro.Commands
@@ -14,11 +15,13 @@ namespace HeadshotPro.Commands
     /// <summary>
     /// Saves headshots (Get-HeadshotPhoto output) as files in one folder, named after the person's invited address by
     /// default. Streams each photo to a temporary file beside its target and renames it into place when complete: never a
-    /// half file. Each file carries a <see cref="PhotoStamp"/> saying which photo it holds: a file that holds this photo
-    /// already is skipped (and written out with Skipped) unless -Force; one that holds another (a changed favorite), or
-    /// that no stamp names, is replaced. Expired links are refreshed from the API once. The API key never goes to the photo host.
+    /// half file. Each file carries a <see cref="PhotoStamp"/> saying which photo (and which directory form) it holds: a file
+    /// that holds it already is skipped (and written out with Skipped) unless -Force; one that holds another (a changed
+    /// favorite, another form), or that no stamp names, is replaced. Expired links are refreshed from the API once. The API
+    /// key never goes to the photo host. -For, -PixelSize and -MaxBytes save the photo in the form a directory takes
+    /// instead (<see cref="DirectoryPhoto"/>).
     /// </summary>
-    [Cmdlet(VerbsData.Save, "HeadshotPhoto", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [Cmdlet(VerbsData.Save, "HeadshotPhoto", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = AsSent)]
     [OutputType(typeof(SavedPhoto))]
     public sealed class SaveHeadshotPhoto : HeadshotProPipelineCmdlet
     {
@@ -44,7 +47,25 @@ namespace HeadshotPro.Commands
         /// <summary>The largest photo kept, in bytes (50MB by default); a larger body ends that photo with PhotoTooLarge.</summary>
         [Parameter]
         [ValidateRange(1, long.MaxValue)]
-        public long MaximumSize { get; set; } = PhotoDownloader.DefaultMaxBytes;
+        public long MaximumDownloadSize { get; set; } = PhotoDownloader.DefaultMaxBytes;
+
+        private const string AsSent = "AsSent", DirectoryForm = "DirectoryForm";
+
+        /// <summary>The directory the photo is for: its square JPEG size and byte cap (ActiveDirectory 96×96 and 10,000 bytes; EntraId and Exchange 648×648 and 4 MB).</summary>
+        [Parameter(ParameterSetName = DirectoryForm)]
+        public PhotoDestination For { get; set; }
+
+        /// <summary>The side of the square JPEG in pixels; with -For, instead of the directory's.</summary>
+        [Parameter(ParameterSetName = DirectoryForm)]
+        [ValidateRange(PhotoForm.SmallestPixelSize, PhotoForm.LargestPixelSize)]
+        public int PixelSize { get; set; }
+
+        /// <summary>The most bytes the JPEG may have (quality is stepped down until it fits); with -For, instead of the directory's; else 4 MB.</summary>
+        [Parameter(ParameterSetName = DirectoryForm)]
+        [ValidateRange(PhotoForm.SmallestMaxBytes, long.MaxValue)]
+        public long MaxBytes { get; set; }
+
+        private PhotoForm? _form;
 
         private readonly HashSet<string> _names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly DownloadProgress _progress = new DownloadProgress();
@@ -85,6 +106,18 @@ namespace HeadshotPro.Commands
                     "Give a file name without folders, e.g. -FileName '{Email}-{PhotoId}.jpg', and the folder in -Path."));
             }
 
+            if (ParameterSetName == DirectoryForm)
+            {
+                var destination = Bound(nameof(For), For);
+                var pixelSize = Bound(nameof(PixelSize), PixelSize);
+                if (destination == null && pixelSize == null)
+                {
+                    const string message = "-MaxBytes caps a directory form, and none was asked for.";
+                    ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(message), "PhotoFormIncomplete", ErrorCategory.InvalidArgument, MaxBytes, message,
+                        "Also give -For (ActiveDirectory, EntraId or Exchange) or -PixelSize, e.g. -PixelSize 648 -MaxBytes 100KB."));
+                }
+                _form = PhotoForm.For(destination, pixelSize, Bound(nameof(MaxBytes), MaxBytes));
+            }
             _folder = ResolveFolder();
             _folderKey = System.IO.Path.GetDirectoryName(System.IO.Path.Combine(_folder, "x"));
             _dryRun = WhatIfInEffect;
@@ -168,7 +201,8 @@ namespace HeadshotPro.Commands
                 }
                 var exists = File.Exists(full);
                 var held = exists ? PhotoStamp.ReadFile(full!) : null;
-                if (exists && !Force && held != null && held.Equals(PhotoStamp.For(photo.PhotoId, photo.Variant)))
+                var wanted = PhotoStamp.For(photo.PhotoId, photo.Variant, _form?.Stamp);
+                if (exists && !Force && held != null && held.Equals(wanted))
                 {
                     if (_dryRun)
                     {
@@ -181,24 +215,30 @@ namespace HeadshotPro.Commands
                     continue;
                 }
                 var who = string.IsNullOrEmpty(photo.Email) ? "photo " + photo.PhotoId : photo.Email;
-                var replacing = !exists ? "" : held == null ? ", replacing a file that names no HeadshotPro photo" : held.Equals(PhotoStamp.For(photo.PhotoId, photo.Variant)) ? ", again" : $", replacing photo {held}";
-                if (!ShouldProcess(full, $"Save the headshot of {who} ({photo.Variant}, {photo.PhotoId}){replacing}")) continue;
+                var replacing = !exists ? "" : held == null ? ", replacing a file that names no HeadshotPro photo" : held.Equals(wanted) ? ", again" : $", replacing photo {held}";
+                if (!ShouldProcess(full, $"Save the headshot of {who} ({photo.Variant}, {photo.PhotoId}){(_form == null ? "" : " as a " + _form)}{replacing}")) continue;
 
                 var folder = _folder;
                 var fileName = name!;
                 var force = Force.IsPresent || exists;
-                var maxBytes = MaximumSize;
+                var maxBytes = MaximumDownloadSize;
                 var progress = _progress;
+                var form = _form;
                 Submit(photo, async (options, ct) =>
                 {
-                    var result = await downloads.DownloadAsync(photo, folder, fileName, force, maxBytes, options, progress, ct).ConfigureAwait(false);
-                    return Output(result.Photo, result.Path, result.Bytes, result.Skipped);
+                    var result = await downloads.DownloadAsync(photo, folder, fileName, force, maxBytes, options, progress, ct, form).ConfigureAwait(false);
+                    return Output(result.Photo, result.Path, result.Bytes, result.Skipped, result.Made);
                 }, label: Label(photo));
             }
         }
 
-        private static SavedPhoto Output(Photo photo, string path, long bytes, bool skipped) => new SavedPhoto
+        private T? Bound<T>(string name, T value) where T : struct => MyInvocation.BoundParameters.ContainsKey(name) ? value : (T?)null;
+
+        private static SavedPhoto Output(Photo photo, string path, long bytes, bool skipped, MadePhoto? made = null) => new SavedPhoto
         {
+            Width = made?.Width,
+            Height = made?.Height,
+            Quality = made?.Quality,
             Email = photo.Email ?? "",
             SignUpEmail = photo.SignUpEmail,
             Path = path,

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Text.Json.Nodes;
 using BitMiracle.LibJpeg.Classic;
+using HeadshotPro.Client;
 using HeadshotPro.Client.Imaging;
 using HeadshotPro.Sandbox;
 
@@ -60,7 +61,7 @@ public sealed class DirectoryPhotoTests : IDisposable
 
         var asSent = Saved(host.Run("$photos | Save-HeadshotPhoto -Path $folder", ("folder", Folder("as-sent"))));
         Assert.Equal(2, asSent.Count);
-        Assert.All(asSent, s => Assert.Equal(1_000_000, s.Bytes));
+        Assert.All(asSent, s => Assert.Equal(1_000_000 + PhotoStamp.For(s.PhotoId, s.Variant)!.Segment().Length, s.Bytes));
         Assert.All(asSent, s => Assert.Null(s.Width));
 
         foreach (var (arguments, folder, side, cap) in new[]
@@ -97,6 +98,35 @@ public sealed class DirectoryPhotoTests : IDisposable
             }
             Assert.True(Math.Abs(top.R - centre.R) + Math.Abs(top.G - centre.G) + Math.Abs(top.B - centre.B) > 12, "the photo is not one flat colour");
         }
+    }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task A_form_names_its_photo_and_form_so_the_same_form_is_skipped_and_another_form_replaces_the_file()
+    {
+        var (sandbox, host) = await ConnectedAsync(new SandboxOptions { PhotoBytes = 200_000 });
+        await using var _ = sandbox;
+        using var __ = host;
+        await sandbox.PeopleAsync(new[] { "ann@corp.example" }, "completed", favorite: true, photos: 1);
+        host.Run("$photos = Get-HeadshotPhoto");
+        var folder = Folder("one-folder");
+
+        var ad = Assert.Single(Saved(host.Run("$photos | Save-HeadshotPhoto -Path $folder -For ActiveDirectory", ("folder", folder))));
+        var stamp = PhotoStamp.ReadFile(ad.Path);
+        Assert.Equal(PhotoStamp.For(ad.PhotoId, "main", PhotoForm.ActiveDirectory.Stamp), stamp);
+
+        var again = Assert.Single(Saved(host.Run("$photos | Save-HeadshotPhoto -Path $folder -For ActiveDirectory", ("folder", folder))));
+        Assert.True(again.Skipped);
+
+        // The same name in the same folder, another form: a 96x96 thumbnail is not a 648x648 photo.
+        var entra = Assert.Single(Saved(host.Run("$photos | Save-HeadshotPhoto -Path $folder -For EntraId", ("folder", folder))));
+        Assert.False(entra.Skipped);
+        Assert.Equal(ad.Path, entra.Path);
+        AssertForm(entra, 648, 4L * 1024 * 1024);
+
+        // And the photo as sent is neither.
+        var asSent = Assert.Single(Saved(host.Run("$photos | Save-HeadshotPhoto -Path $folder", ("folder", folder))));
+        Assert.False(asSent.Skipped);
+        Assert.Equal(PhotoStamp.For(ad.PhotoId, "main"), PhotoStamp.ReadFile(asSent.Path));
     }
 
     [Fact(Timeout = Limits.Test)]

@@ -142,7 +142,7 @@ public class LoadingTests
             var formType = module.GetType("HeadshotPro.Client.Imaging.PhotoForm", throwOnError: true)!;
             var form = formType.GetField("ActiveDirectory")!.GetValue(null);
             var make = module.GetType("HeadshotPro.Client.Imaging.DirectoryPhoto", throwOnError: true)!.GetMethod("Make")!;
-            make.Invoke(null, new[] { source, target, form, CancellationToken.None });
+            make.Invoke(null, new[] { source, target, form, null, CancellationToken.None });
 
             var decoded = Decoded.File(target);
             Assert.Equal((96, 96), (decoded.Width, decoded.Height));

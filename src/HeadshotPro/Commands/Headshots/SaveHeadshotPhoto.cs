@@ -17,9 +17,9 @@ namespace HeadshotPro.Commands
     /// default. Streams each photo to a temporary file beside its target and renames it into place when complete: never a
     /// half file. Each file carries a <see cref="PhotoStamp"/> saying which photo (and which directory form) it holds: a file
     /// that holds it already is skipped (and written out with Skipped) unless -Force; one that holds another (a changed
-    /// favorite, another form), or that no stamp names, is replaced. Expired links are refreshed from the API once, a person's in one call. The API
-    /// key never goes to the photo host. -For, -PixelSize and -MaxBytes save the photo in the form a directory takes
-    /// instead (<see cref="DirectoryPhoto"/>).
+    /// favorite, another form), or that no stamp names, is replaced. Expired links are refreshed from the API once, a
+    /// person's in one call (<see cref="FreshLinks"/>). The API key never goes to the photo host. -For, -PixelSize and
+    /// -MaxBytes save the photo in the form a directory takes instead (<see cref="DirectoryPhoto"/>).
     /// </summary>
     [Cmdlet(VerbsData.Save, "HeadshotPhoto", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = AsSent)]
     [OutputType(typeof(SavedPhoto))]

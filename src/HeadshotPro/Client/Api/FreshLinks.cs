@@ -47,7 +47,7 @@ namespace HeadshotPro.Client.Api
         {
             try
             {
-                var links = await _photos.DownloadLinksAsync(modelId, null, allVariants, cancellationToken, options).ConfigureAwait(false);
+                var links = await _photos.DownloadLinksAsync(modelId, allVariants, cancellationToken, options).ConfigureAwait(false);
                 var byId = new Dictionary<string, Photo>(StringComparer.Ordinal);
                 foreach (var photo in links) byId[photo.PhotoId] = photo;
                 return byId;

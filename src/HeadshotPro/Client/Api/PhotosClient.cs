@@ -55,14 +55,12 @@ namespace HeadshotPro.Client.Api
         }
 
         /// <summary>
-        /// Fresh links of a model's photos in one call (<c>POST …/photos/download</c>): those of <paramref name="photoIds"/>,
-        /// or, when null, of every photo the API gives. Each comes as a photo with its id, links and expiry only.
+        /// Fresh links of a model's photos in one call (<c>POST …/photos/download</c> without <c>photoIds</c>): of every photo
+        /// the API gives. Each comes as a photo with its id, links and expiry only.
         /// </summary>
-        public async Task<IReadOnlyList<Photo>> DownloadLinksAsync(string modelId, IReadOnlyCollection<string>? photoIds, bool allVariants,
-            CancellationToken cancellationToken, RequestOptions? options = null)
+        public async Task<IReadOnlyList<Photo>> DownloadLinksAsync(string modelId, bool allVariants, CancellationToken cancellationToken, RequestOptions? options = null)
         {
             var request = new JObject { ["include"] = Include(allVariants) };
-            if (photoIds != null) request["photoIds"] = new JArray(photoIds);
             JObject body;
             try
             {

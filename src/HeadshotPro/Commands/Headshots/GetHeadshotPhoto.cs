@@ -9,8 +9,8 @@ namespace HeadshotPro.Commands
 {
     /// <summary>
     /// Headshots (API v2) as links: a model's photos, or with -Favorite the person's chosen one, or with -PhotoId those
-    /// photos of one model; a team's favorites; without input, the organization's favorites. Each output object carries Email (the invited address), SignUpEmail, ModelId,
-    /// PhotoId, Url, ExpiresAt and Variant.
+    /// photos of one model; a team's favorites; without input, the organization's favorites. Each output object carries
+    /// Email (the invited address), SignUpEmail, ModelId, PhotoId, Url, ExpiresAt and Variant.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "HeadshotPhoto", DefaultParameterSetName = OrganizationSet, SupportsPaging = true)]
     [OutputType(typeof(Photo))]

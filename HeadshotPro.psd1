@@ -28,6 +28,7 @@
         'Add-HeadshotTeamMember'
         'Get-HeadshotMember'
         'Get-HeadshotModel'
+        'Remove-HeadshotModel'
         'Get-HeadshotPhoto'
         'Save-HeadshotPhoto'
         'ConvertFrom-HeadshotWebhook'

@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
-The daily HeadshotPro runbook: joiners invited, leavers revoked, finished people's chosen headshots into AD, one
-summary line. Safe to run again and again.
+The daily HeadshotPro runbook: joiners invited, leavers revoked (and, when asked, their headshots deleted), expired
+invites sent again when asked, finished people's chosen headshots into AD, one summary line. Safe to run again and again.
 
 .DESCRIPTION
 Meant for Azure Automation (a credential asset named HeadshotPro whose password is the API key) or any scheduled
@@ -10,16 +10,22 @@ through (-SkipExisting), not errors. Leavers are disabled AD accounts; one with 
 revoked yesterday) is done, not an error (-SkipMissing). With -PhotoFolder, each person's chosen headshot becomes
 their AD thumbnailPhoto: the AD user is found by the address they were invited at (even when they signed up with
 another), a photo already set is not sent again (the folder keeps what was set), a changed favorite is set on the next
-run, and one that could not be set is tried again on the next run. Every other problem is one error record per
-person, and the run goes on; the summary line counts them.
+run, and one that could not be set is tried again on the next run. With -RemoveLeaverHeadshots, leavers' headshots (their
+model and every photo) are deleted too; someone already deleted, or who never had any, is done, not an error. With
+-ResendExpiredInvites, invites never used within their 30 days are revoked and sent again (same team), so the person
+gets a fresh link. -WhatIf runs all of it as a dry run that names each person it would touch. Every other problem is one
+error record per person, and the run goes on; the summary line counts them.
 
 .EXAMPLE
 ./Invoke-DailyHeadshotRunbook.ps1 -JoinersGroup NewHires
 
 .EXAMPLE
 ./Invoke-DailyHeadshotRunbook.ps1 -JoinersGroup NewHires -PhotoFolder D:\HeadshotPro\thumbnails
+
+.EXAMPLE
+./Invoke-DailyHeadshotRunbook.ps1 -JoinersGroup NewHires -RemoveLeaverHeadshots -ResendExpiredInvites -WhatIf
 #>
-[CmdletBinding()]
+[CmdletBinding(SupportsShouldProcess)]
 param(
     # The AD group whose members should have an invite.
     [string] $JoinersGroup = 'NewHires',
@@ -28,7 +34,13 @@ param(
     [string] $Team,
 
     # A folder kept from run to run (a Hybrid Runbook Worker's disk, a file share): the thumbnails set in AD. None: no photos.
-    [string] $PhotoFolder
+    [string] $PhotoFolder,
+
+    # Also delete leavers' headshots (their model and photos, for good): for a data-protection policy that keeps none.
+    [switch] $RemoveLeaverHeadshots,
+
+    # Revoke invites never used before their link expired (30 days) and send them again, into the same team.
+    [switch] $ResendExpiredInvites
 )
 
 # Set-up problems (no connection, a team that does not exist) stop the run; each person's problem is one error record.
@@ -42,8 +54,29 @@ if ($Team) { $invite.Team = $Team }
 $failed = @()
 # Disabled accounts (leavers, or new hires staged before their start date) are not invited.
 $joiners = @(Get-ADGroupMember $JoinersGroup | Get-ADUser -Properties mail | Where-Object Enabled | New-HeadshotInvite @invite)
-$leavers = @(Get-ADUser -Filter 'Enabled -eq $false' -Properties mail |
-    Revoke-HeadshotInvite -Force -SkipMissing -PassThru -ErrorAction Continue -ErrorVariable +failed)
+$disabled = @(Get-ADUser -Filter 'Enabled -eq $false' -Properties mail)
+$leavers = @($disabled | Revoke-HeadshotInvite -Force -SkipMissing -PassThru -ErrorAction Continue -ErrorVariable +failed)
+
+$deleted = 0
+if ($RemoveLeaverHeadshots) {
+    # Found by the address they were invited at; already deleted (yesterday's run) or never signed up is no error.
+    $deleted = @($disabled | Remove-HeadshotModel -Force -SkipMissing -PassThru -ErrorAction Continue -ErrorVariable +failed |
+        Where-Object Outcome -EQ 'Deleted').Count
+}
+
+$resent = 0
+if ($ResendExpiredInvites) {
+    # Never used within 30 days: the link no longer works. Revoked and invited again (the credit moves to the new invite).
+    $expired = @(Get-HeadshotInvite -Expired -ErrorAction Continue -ErrorVariable +failed | Where-Object {
+        $PSCmdlet.ShouldProcess("$($_.Email) (invite $($_.Id), sent $($_.CreatedAt.ToString('d')), expired $($_.ExpiresAt.ToString('d')))",
+            'Send the expired HeadshotPro invite again (revoke it, invite again)') })
+    $revoked = @($expired | Revoke-HeadshotInvite -Force -PassThru -ErrorAction Continue -ErrorVariable +failed)
+    foreach ($sameTeam in $revoked | Group-Object TeamId) {
+        $again = @{ ErrorAction = 'Continue'; ErrorVariable = '+failed' }
+        if ($sameTeam.Name) { $again.TeamId = $sameTeam.Name }
+        $resent += @($sameTeam.Group | New-HeadshotInvite @again).Count
+    }
+}
 
 $photos = 0
 if ($PhotoFolder) {
@@ -69,4 +102,7 @@ if ($PhotoFolder) {
 
 $invited = @($joiners | Where-Object Outcome -EQ 'Created').Count
 $existing = @($joiners | Where-Object Outcome -EQ 'Existing').Count
-'HeadshotPro daily run: {0} invited, {1} already invited, {2} revoked, {3} photos set, {4} failed.' -f $invited, $existing, $leavers.Count, $photos, $failed.Count
+$done = @("$invited invited", "$existing already invited", "$($leavers.Count) revoked", "$photos photos set")
+if ($RemoveLeaverHeadshots) { $done += "$deleted leavers' headshots deleted" }
+if ($ResendExpiredInvites) { $done += "$resent expired invites sent again" }
+'HeadshotPro daily run: {0}, {1} failed.' -f ($done -join ', '), $failed.Count

@@ -37,9 +37,11 @@ internal sealed partial class ApiEndpoints
             ["teams", var teamId] => Allow(method, "PUT, DELETE", () => method == "PUT" ? RenameTeamAsync(ctx.Request, teamId) : Done(DeleteTeam(teamId))),
             ["teams", var teamId, "members"] => Allow(method, "POST", () => AssignAsync(ctx.Request, teamId)),
             ["models"] => Allow(method, "GET", () => Done(Models(query))),
-            ["models", var modelId] => Allow(method, "GET", () => Done(OneModel(modelId))),
+            ["models", var modelId] => Allow(method, "GET, DELETE", () => Done(method == "GET" ? OneModel(modelId) : DeleteModel(modelId))),
             ["models", var modelId, "photos"] => Allow(method, "GET", () => Done(ModelPhotos(ctx.Request, modelId))),
             ["models", var modelId, "photos", "favorite"] => Allow(method, "GET", () => Done(Favorite(ctx.Request, modelId))),
+            ["models", var modelId, "photos", "download"] => Allow(method, "POST", () => DownloadLinksAsync(ctx.Request, modelId)),
+            ["models", var modelId, "photos", var photoId] => Allow(method, "GET", () => Done(OnePhoto(ctx.Request, modelId, photoId))),
             ["photos", "favorites"] => Allow(method, "GET", () => Done(OrgFavorites(ctx.Request))),
             _ => Task.FromResult(NoEndpoint(ctx)),
         };
@@ -132,6 +134,7 @@ internal sealed partial class ApiEndpoints
         item["teamId"] = i.TeamId;
         item["teamName"] = i.TeamName;
         item["createdAt"] = i.CreatedAt;
+        if (i.ExpiresAt is not null) item["expiresAt"] = i.ExpiresAt;
         return item;
     }
 
@@ -251,6 +254,13 @@ internal sealed partial class ApiEndpoints
     private Reply OneModel(string modelId) =>
         _state.Model(modelId) is { } model ? new(200, new { success = true, model = ModelItem(model) }) : NotFound($"No model with id '{modelId}'.");
 
+    private Reply DeleteModel(string modelId) => _state.DeleteModel(modelId) switch
+    {
+        DeleteOutcome.Deleted => new(200, new { success = true, message = "Model and photos deleted", modelId }),
+        DeleteOutcome.AlreadyDeleted => new(400, Json.Error($"Model '{modelId}' is already deleted.", "ALREADY_DELETED")),
+        _ => NotFound($"No model with id '{modelId}'."),
+    };
+
     // ---- photos ----
 
     private Dictionary<string, object?> PhotoItem(PhotoView p, bool all, HttpRequest request, bool withModel, bool withPerson)
@@ -295,6 +305,63 @@ internal sealed partial class ApiEndpoints
         return favorite is null
             ? new(200, new { success = true, photo = (object?)null, message = "No favorite photo has been selected for this model yet." })
             : new(200, new { success = true, photo = PhotoItem(favorite, include == "all", request, true, false) });
+    }
+
+    /// <summary>One photo of a model, if it is active (a deleted photo is gone).</summary>
+    private Reply OnePhoto(HttpRequest request, string modelId, string photoId)
+    {
+        if (!TryOneOf(request.Query, "include", Includes, out var include, out var error)) return error!.Value;
+        if (_state.Model(modelId) is null) return NotFound($"No model with id '{modelId}'.");
+        return _state.Photo(modelId, photoId) is { Status: "active" } photo
+            ? new(200, new { success = true, photo = PhotoItem(photo, include == "all", request, false, false) })
+            : NotFound($"No photo with id '{photoId}' in model '{modelId}'.");
+    }
+
+    /// <summary>
+    /// Fresh links of a model's photos in one answer: <c>{photoIds?, include?}</c>; without ids, every active photo's (up to
+    /// the <c>downloadLinksLimit</c>). An id that names no active photo of the model is 404; more ids than the limit 400.
+    /// </summary>
+    private async Task<Reply> DownloadLinksAsync(HttpRequest request, string modelId)
+    {
+        var body = await Json.ReadAsync(request).ConfigureAwait(false);
+        if (body.Error is not null) return new(body.ErrorStatus, body.Error);
+        var root = body.Root;
+        if (root.ValueKind != JsonValueKind.Object) return Invalid("The body must be a JSON object: {\"photoIds\": [...], \"include\": \"main\"}.");
+        List<string>? ids = null;
+        if (root.TryGetProperty("photoIds", out var given) && given.ValueKind != JsonValueKind.Null)
+        {
+            if (given.ValueKind != JsonValueKind.Array || given.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+                return Invalid("'photoIds' must be an array of photo id strings.");
+            ids = given.EnumerateArray().Select(e => e.GetString()!).ToList();
+        }
+        var include = Json.String(root, "include");
+        if (root.TryGetProperty("include", out var inc) && inc.ValueKind != JsonValueKind.Null && (include is null || !Includes.Contains(include)))
+            return Invalid($"'include' must be one of: {string.Join(", ", Includes)}.");
+        var limit = _state.DownloadLinksLimit;
+        if (ids is not null && limit is int most && ids.Count > most) return Invalid($"At most {most} photoIds at once.");
+
+        var photos = _state.Photos(modelId);
+        if (photos is null) return NotFound($"No model with id '{modelId}'.");
+        var active = photos.Where(p => p.Status == "active").ToList();
+        List<PhotoView> chosen;
+        if (ids is null) chosen = active.Take(limit ?? int.MaxValue).ToList();
+        else
+        {
+            chosen = new List<PhotoView>();
+            foreach (var id in ids)
+            {
+                var photo = active.FirstOrDefault(p => p.Id == id);
+                if (photo is null) return NotFound($"No photo with id '{id}' in model '{modelId}'.");
+                chosen.Add(photo);
+            }
+        }
+        var links = chosen.Select(p => (p.Id, Links: _photos.Links(p, include == "all", request))).ToList();
+        return new(200, new
+        {
+            success = true,
+            downloads = links.Select(l => new { photoId = l.Id, urls = l.Links.Urls }),
+            expiresAt = links.Count > 0 ? links[0].Links.ExpiresAt : _photos.LinksExpireAt(),
+        });
     }
 
     private Reply OrgFavorites(HttpRequest request)

@@ -311,6 +311,7 @@ internal sealed partial class ApiEndpoints
             InviteOutcome.Created => new(200, new { success = true, input = new { email }, message = "Invite sent", link = invite!.Link, id = invite.Id, teamId }),
             InviteOutcome.UnknownTeam => new(404, Json.Error($"Team '{teamId}' does not exist in this organization.", "NOT_FOUND")),
             InviteOutcome.AlreadyExists => new(400, Json.Error($"An invite for {email} already exists.", "ALREADY_EXISTS")),
+            InviteOutcome.UserExists => new(400, Json.Error("A user with this email already exists.", "USER_EXISTS")),
             InviteOutcome.InviteLimitExceeded => new(429, Json.Error("Too many pending invites. Revoke some or wait until people accept theirs.", "INVITE_LIMIT_EXCEEDED")),
             _ => new(402, Json.Error("Not enough credits to send an invite.", "INSUFFICIENT_CREDITS")),
         };
@@ -335,11 +336,22 @@ internal sealed partial class ApiEndpoints
         return new(200, new { success = true, invite = new { email, status = invite.Status } });
     }
 
-    private Reply ListInvites() => new(200, new
+    private Reply ListInvites()
     {
-        success = true,
-        invites = _state.ListInvites().Select(i => new { id = i.Id, email = i.Email, valid = i.Valid, teamId = i.TeamId, createdAt = i.CreatedAt, used = i.Used, link = i.Link }),
-    });
+        var withExpiry = _state.InviteExpiresAtField;
+        return new(200, new
+        {
+            success = true,
+            invites = _state.ListInvites().Select(i =>
+            {
+                var item = new Dictionary<string, object?> { ["id"] = i.Id, ["email"] = i.Email, ["valid"] = i.Valid, ["teamId"] = i.TeamId, ["createdAt"] = i.CreatedAt };
+                if (withExpiry) item["expiresAt"] = i.ExpiresAt;
+                item["used"] = i.Used;
+                item["link"] = i.Link;
+                return item;
+            }),
+        });
+    }
 
     [GeneratedRegex(@"^[^\s@""(),:;<>\[\]\\]+@[^\s@""(),:;<>\[\]\\]+\.[^\s@""(),:;<>\[\]\\.]{2,}$")]
     private static partial Regex EmailPattern();

@@ -29,6 +29,7 @@ internal sealed class ControlEndpoints
             ("GET", "/photo-journal") => (200, new { success = true, journal = _state.PhotoJournal().Select(PhotoEntry) }),
             ("GET", "/webhooks") => (200, _state.WebhookSettings()),
             ("POST", "/webhooks/send") => await SendWebhookAsync(ctx.Request).ConfigureAwait(false),
+            ("POST", "/invites/age") => await AgeInvitesAsync(ctx.Request).ConfigureAwait(false),
             ("POST", _) when path.StartsWith("/people/", StringComparison.Ordinal) && path.EndsWith("/advance", StringComparison.Ordinal) =>
                 await AdvanceAsync(ctx.Request, Uri.UnescapeDataString(path["/people/".Length..^"/advance".Length])).ConfigureAwait(false),
             ("POST", _) when path.StartsWith("/invites/", StringComparison.Ordinal) && path.EndsWith("/status", StringComparison.Ordinal) =>
@@ -84,7 +85,7 @@ internal sealed class ControlEndpoints
         {
             AdvanceOutcome.Moved => (200, new { success = true, invite }),
             AdvanceOutcome.NotFound => (404, Json.Error(message!, "NOT_FOUND")),
-            AdvanceOutcome.Backwards => (409, Json.Error(message!, "CONFLICT")),
+            AdvanceOutcome.Backwards or AdvanceOutcome.Expired => (409, Json.Error(message!, "CONFLICT")),
             _ => Bad(message!.TrimEnd('.')),
         };
     }
@@ -114,7 +115,8 @@ internal sealed class ControlEndpoints
 
         var known = new[] { "latencyMs", "rateLimit", "rateWindowSeconds", "faultRate", "faultSeed", "inviteLimit", "nextFaults", "creditsMethods",
             "clockSkewSeconds", "cancelOnDisconnect", "resetHeaderFormat", "lifecycleSeconds", "photoLinkSeconds", "photoFaults", "photoFaultRate",
-            "photoLatencyMs", "webhookUrl", "webhookSecret", "webhookRetrySchedule", "listOrder", "personalAddressShare", "pagingFault", "shrinkWindowSeconds", "outageAfterRequests", "outageSeconds" };
+            "photoLatencyMs", "webhookUrl", "webhookSecret", "webhookRetrySchedule", "listOrder", "personalAddressShare", "pagingFault", "shrinkWindowSeconds", "outageAfterRequests", "outageSeconds",
+            "inviteLinkDays", "inviteExpiresAtField", "existingUsers", "downloadLinksLimit" };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) return (400, Json.Error($"Unknown setting '{p.Name}'. Known: {string.Join(", ", known)}.", "INVALID_REQUEST"));
 
@@ -163,6 +165,24 @@ internal sealed class ControlEndpoints
         if (setPagingFault && pf.ValueKind != JsonValueKind.Null && !PagingFaultKind.All.Contains(pagingFault))
             return Bad($"pagingFault must be null or one of: {string.Join(", ", PagingFaultKind.All)}");
 
+        if (!TryDays(root, "inviteLinkDays", out var inviteLinkDays)) return Bad("inviteLinkDays must be a number of days above 0, up to 3650");
+        bool? inviteExpiresAtField = null;
+        if (root.TryGetProperty("inviteExpiresAtField", out var ief))
+        {
+            if (ief.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) return Bad("inviteExpiresAtField must be true or false");
+            inviteExpiresAtField = ief.GetBoolean();
+        }
+        List<string>? existingUsers = null;
+        if (root.TryGetProperty("existingUsers", out var eu))
+        {
+            if (eu.ValueKind != JsonValueKind.Array || eu.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+                return Bad("existingUsers must be an array of addresses (that already belong to a HeadshotPro user)");
+            existingUsers = eu.EnumerateArray().Select(e => e.GetString()!).ToList();
+        }
+        var setDownloadLinksLimit = root.TryGetProperty("downloadLinksLimit", out _);
+        if (!TryInt(root, "downloadLinksLimit", out var downloadLinksLimit) || downloadLinksLimit < 1)
+            return Bad("downloadLinksLimit must be a whole number from 1, or null for no limit");
+
         var creditsMethods = Json.String(root, "creditsMethods");
         if (root.TryGetProperty("creditsMethods", out _) && creditsMethods is not ("GET" or "POST" or "GET, POST"))
             return Bad("creditsMethods must be \"GET\", \"POST\" or \"GET, POST\"");
@@ -189,7 +209,8 @@ internal sealed class ControlEndpoints
             root.TryGetProperty("inviteLimit", out _), inviteLimit, nextFaults, creditsMethods, skew, cancelOnDisconnect, resetFormat,
             lifecycle, linkSeconds, photoFaults, photoFaultRate, photoLatency, setWebhookUrl, webhookUrl, webhookSecret, webhookSchedule,
             listOrder, personalShare,
-            setPagingFault, pagingFault, shrinkWindow, setOutageAfter, outageAfter, setOutageSeconds, outageSeconds));
+            setPagingFault, pagingFault, shrinkWindow, setOutageAfter, outageAfter, setOutageSeconds, outageSeconds,
+            inviteLinkDays, inviteExpiresAtField, existingUsers, setDownloadLinksLimit, downloadLinksLimit));
         return (200, _state.Snapshot());
     }
 
@@ -216,6 +237,19 @@ internal sealed class ControlEndpoints
             seconds = sp.GetDouble();
         }
         return _state.SendWebhook(eventName, email, modelId, tamper, seconds);
+    }
+
+    /// <summary><c>POST /sandbox/invites/age {days, email?}</c>: invites become that much older (one address's, or all).</summary>
+    private async Task<(int, object)> AgeInvitesAsync(HttpRequest request)
+    {
+        var body = await Json.ReadAsync(request).ConfigureAwait(false);
+        if (body.Error is not null) return (body.ErrorStatus, body.Error);
+        var root = body.Root;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("days", out _) || !TryDays(root, "days", out var days))
+            return Bad("Send {\"days\": N} (above 0, up to 3650; fractions allowed) and optionally \"email\": the invited address whose invites age");
+        var email = Json.String(root, "email");
+        var aged = _state.AgeInvites(days!.Value, email);
+        return aged is null ? (404, Json.Error($"No invite for {email}.", "NOT_FOUND")) : (200, new { success = true, invites = aged });
     }
 
     private async Task<(int, object)> SetStatusAsync(HttpRequest request, string id)
@@ -260,6 +294,16 @@ internal sealed class ControlEndpoints
         kinds = p.EnumerateArray().Select(f => f.ValueKind == JsonValueKind.String ? f.GetString()! : "").ToList();
         unknown = kinds.FirstOrDefault(f => !known.Contains(f));
         return unknown is null;
+    }
+
+    /// <summary>False when the property is there but not a number of days above 0, up to 3650; null when absent.</summary>
+    private static bool TryDays(JsonElement root, string name, out double? days)
+    {
+        days = null;
+        if (!root.TryGetProperty(name, out var p)) return true;
+        if (p.ValueKind != JsonValueKind.Number || p.GetDouble() is not (> 0 and <= 3650)) return false;
+        days = p.GetDouble();
+        return true;
     }
 
     /// <summary>False when the property is there but not a whole number; value null when absent or JSON null.</summary>

@@ -45,7 +45,7 @@ internal sealed class PhotoHost
     /// <summary>Fresh signed links to a photo (main only, or every variant) and when they expire, as the API answers them.</summary>
     public (Dictionary<string, string> Urls, string ExpiresAt) Links(PhotoView photo, bool all, HttpRequest request)
     {
-        var expires = new DateTimeOffset(_state.Now).ToUnixTimeSeconds() + _state.PhotoLinkSeconds;
+        var expires = LinkExpiry();
         var urls = new Dictionary<string, string>();
         foreach (var variant in all ? Variants : Variants[..1])
         {
@@ -54,6 +54,11 @@ internal sealed class PhotoHost
         }
         return (urls, SandboxState.Iso(DateTimeOffset.FromUnixTimeSeconds(expires).UtcDateTime));
     }
+
+    private long LinkExpiry() => new DateTimeOffset(_state.Now).ToUnixTimeSeconds() + _state.PhotoLinkSeconds;
+
+    /// <summary>When links handed out now expire, as the API writes it.</summary>
+    public string LinksExpireAt() => SandboxState.Iso(DateTimeOffset.FromUnixTimeSeconds(LinkExpiry()).UtcDateTime);
 
     private string Sign(string path, long expires) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(path + "\n" + expires.ToString(CultureInfo.InvariantCulture))));

@@ -116,7 +116,8 @@ public sealed record MemberView(string Id, string Email, string Name, string Sta
 public sealed record ModelView(string Id, string Uid, string Email, string Title, string Status, string? TeamId, string? TeamName,
     bool IsDevelopment, string CreatedAt, string? FinishedAt);
 
-public sealed record V2InviteView(string Email, string Status, string? ModelId, string? TeamId, string? TeamName, string CreatedAt);
+/// <param name="ExpiresAt">When the link expires, only while the <c>inviteExpiresAtField</c> setting puts it on invites.</param>
+public sealed record V2InviteView(string Email, string Status, string? ModelId, string? TeamId, string? TeamName, string CreatedAt, string? ExpiresAt);
 
 /// <summary>A photo with what the API and the photo host need: its model and person, and the seed of its image.</summary>
 public sealed record PhotoView(string Id, string ModelId, string Status, string LikedStatus, string CreatedAt, string Email, string Title,
@@ -126,12 +127,17 @@ public sealed record PhotoJournalEntry(string Method, string Path, int Status, D
 
 public enum TeamOutcome { Done, NotFound, Duplicate, UnknownMember }
 
-public enum AdvanceOutcome { Moved, NotFound, Backwards, Invalid }
+public enum AdvanceOutcome { Moved, NotFound, Backwards, Invalid, Expired }
+
+public enum DeleteOutcome { Deleted, NotFound, AlreadyDeleted }
 
 /// <summary>People, their models and photos, teams, the timed lifecycle and the photo host's switches.</summary>
 public sealed partial class SandboxState
 {
     public const int DefaultPhotoCount = 8;
+
+    /// <summary>The contract's "Invite links expire after 30 days".</summary>
+    public const double DefaultInviteLinkDays = 30;
 
     private static readonly Team[] StartTeams = { new("team_marketing", "Marketing"), new("team_engineering", "Engineering") };
 
@@ -141,6 +147,7 @@ public sealed partial class SandboxState
     private readonly Dictionary<string, long> _photoFaultCounts = new();
     private readonly Queue<PhotoJournalEntry> _photoJournal = new();
     private readonly SemaphoreSlim _lifecycleWake = new(0);
+    private readonly HashSet<string> _existingUsers = new(StringComparer.OrdinalIgnoreCase);
     private Random _photoFaultRandom;
     private long _photoRequests;
     private DateTime _lifecycleSince;
@@ -153,6 +160,12 @@ public sealed partial class SandboxState
     /// <summary>The share of people who sign up with a personal address (<see cref="People.PersonalAddress"/>) instead of the one invited.</summary>
     public double PersonalAddressShare { get; private set; }
     public int PhotoBytes => _startup.PhotoBytes;
+    /// <summary>How long an invite link lasts: a pending invite older than this can no longer be used (it still blocks a second one and keeps its credit).</summary>
+    public double InviteLinkDays { get; private set; }
+    /// <summary>Whether invites carry <c>expiresAt</c> (an API that says when links expire; the contract's shapes do not).</summary>
+    public bool InviteExpiresAtField { get; private set; }
+    /// <summary>The most links one download-links answer gives; null = no limit.</summary>
+    public int? DownloadLinksLimit { get; private set; }
 
     private void ResetPeopleLocked()
     {
@@ -170,6 +183,10 @@ public sealed partial class SandboxState
         PhotoFaultRate = 0;
         PersonalAddressShare = _startup.PersonalAddressShare;
         _lifecycleSince = DateTime.UtcNow;
+        InviteLinkDays = DefaultInviteLinkDays;
+        InviteExpiresAtField = false;
+        _existingUsers.Clear();
+        DownloadLinksLimit = null;
     }
 
     private void ApplyPeopleSettingsLocked(SettingsChange change)
@@ -184,6 +201,52 @@ public sealed partial class SandboxState
         if (change.PhotoFaultRate is { } rate) PhotoFaultRate = rate;
         if (change.PhotoFaults is { } faults) foreach (var f in faults) _scriptedPhotoFaults.Enqueue(f);
         if (change.PersonalAddressShare is { } share) PersonalAddressShare = share;
+        if (change.InviteLinkDays is { } days) InviteLinkDays = days;
+        if (change.InviteExpiresAtField is { } field) InviteExpiresAtField = field;
+        if (change.ExistingUsers is { } users)
+        {
+            _existingUsers.Clear();
+            _existingUsers.UnionWith(users);
+        }
+        if (change.SetDownloadLinksLimit) DownloadLinksLimit = change.DownloadLinksLimit;
+    }
+
+    private DateTime ExpiresLocked(SandboxInvite i) => i.CreatedAt.AddDays(InviteLinkDays);
+
+    /// <summary>A pending invite whose link has expired by <paramref name="now"/> (the sandbox's clock): it can no longer be used.</summary>
+    private bool ExpiredLocked(SandboxInvite i, DateTime now) => i.Stage == Stage.Pending && now >= ExpiresLocked(i);
+
+    private InviteView ViewLocked(SandboxInvite i) =>
+        new(i.Id, i.Email, i.Status, i.TeamId, Iso(i.CreatedAt), i.Valid, i.Used, i.Link, i.ActiveEmail,
+            i.Stage, i.Member?.Id, i.Model?.Id, i.Model?.Status, Iso(ExpiresLocked(i)), ExpiredLocked(i, Now));
+
+    /// <summary>
+    /// The ageing control: the invites of the invited address <paramref name="email"/> (every invite when null) become
+    /// <paramref name="days"/> older, as if sent that long before; null when the address has none.
+    /// </summary>
+    public IReadOnlyList<InviteView>? AgeInvites(double days, string? email)
+    {
+        lock (_gate)
+        {
+            var aged = _invites.Where(i => email is null || string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase)).ToList();
+            if (email is not null && aged.Count == 0) return null;
+            foreach (var invite in aged) invite.CreatedAt = invite.CreatedAt.AddDays(-days);
+            WakeLifecycle();
+            return aged.Select(ViewLocked).ToList();
+        }
+    }
+
+    /// <summary>Deletes a person's model and its photos (the invite reads deleted, the member is gone, model.deleted is sent).</summary>
+    public DeleteOutcome DeleteModel(string modelId)
+    {
+        lock (_gate)
+        {
+            if (!_byModelId.TryGetValue(modelId, out var invite)) return DeleteOutcome.NotFound;
+            if (invite.Model!.Status == ModelStatus.Deleted) return DeleteOutcome.AlreadyDeleted;
+            SetStageLocked(invite, Stage.Deleted, null, null, null);
+            WakeLifecycle();
+            return DeleteOutcome.Deleted;
+        }
     }
 
     private static string NewId(int hexChars) => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(hexChars / 2));
@@ -270,6 +333,9 @@ public sealed partial class SandboxState
             var invite = _liveByEmail.GetValueOrDefault(email)
                 ?? _invites.LastOrDefault(i => i.Valid && string.Equals(i.ActiveEmail, email, StringComparison.OrdinalIgnoreCase));
             if (invite is null) return (AdvanceOutcome.NotFound, null, $"No live invite for {email}.");
+            if (request.To != Stage.Deleted && ExpiredLocked(invite, Now))
+                return (AdvanceOutcome.Expired, null,
+                    $"The invite of {invite.Email} expired on {Iso(ExpiresLocked(invite))} unused, so it cannot be used; revoke it and invite again for a fresh link.");
             var target = request.To == Stage.Failed ? Stage.Generating : request.To;
             var backwards = request.To switch
             {
@@ -294,7 +360,7 @@ public sealed partial class SandboxState
             var modelStatus = request.ModelStatus ?? (request.To == Stage.Failed ? ModelStatus.Failed : null);
             SetStageLocked(invite, target, modelStatus, target == Stage.Completed ? request.Favorite ?? (request.FavoritePhoto != null ? true : null) : null, request.Photos, request.FavoritePhoto);
             WakeLifecycle();
-            return (AdvanceOutcome.Moved, InviteView.Of(invite), null);
+            return (AdvanceOutcome.Moved, ViewLocked(invite), null);
         }
     }
 
@@ -320,7 +386,7 @@ public sealed partial class SandboxState
             DateTime? next = null;
             foreach (var invite in _invites)
             {
-                if (!invite.Valid || IsDone(invite)) continue;
+                if (!invite.Valid || IsDone(invite) || ExpiredLocked(invite, realNow.AddSeconds(ClockSkewSeconds))) continue;
                 var due = (invite.LastMovedAt > _lifecycleSince ? invite.LastMovedAt : _lifecycleSince) + period;
                 if (due <= realNow)
                 {
@@ -379,7 +445,8 @@ public sealed partial class SandboxState
         }
     }
 
-    private V2InviteView V2InviteLocked(SandboxInvite i) => new(i.Email, i.Stage, i.Model?.Id, i.TeamId, TeamNameLocked(i.TeamId), Iso(i.CreatedAt));
+    private V2InviteView V2InviteLocked(SandboxInvite i) =>
+        new(i.Email, i.Stage, i.Model?.Id, i.TeamId, TeamNameLocked(i.TeamId), Iso(i.CreatedAt), InviteExpiresAtField ? Iso(ExpiresLocked(i)) : null);
 
     public IReadOnlyList<MemberView> Members()
     {

@@ -109,7 +109,7 @@ public sealed partial class SandboxState
             ["isDevelopment"] = false,
             ["finishedAt"] = m.FinishedAt is { } finished ? Iso(finished) : null,
             ["deletedAt"] = m.DeletedAt is { } deleted ? Iso(deleted) : null,
-            ["inviteExpiresAt"] = Iso(invite.CreatedAt.AddDays(InviteValidDays)),
+            ["inviteExpiresAt"] = Iso(ExpiresLocked(invite)),
             ["createdAt"] = Iso(m.CreatedAt),
             ["organization"] = OrganizationLocked().Uid,
         };
@@ -123,9 +123,6 @@ public sealed partial class SandboxState
         };
         return root.ToJsonString(Json.Options);
     }
-
-    /// <summary>Assumed: an invite link is valid for 30 days (the model's <c>inviteExpiresAt</c>).</summary>
-    private const int InviteValidDays = 30;
 
     /// <summary>
     /// What one attempt sends: the timestamp (the sandbox's clock, or off by the tamper's seconds), the signature header

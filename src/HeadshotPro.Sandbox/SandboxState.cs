@@ -22,7 +22,8 @@ public sealed class SandboxInvite
     public required string Id { get; init; }
     public required string Email { get; init; }
     public string? TeamId { get; set; }
-    public required DateTime CreatedAt { get; init; }
+    /// <summary>When the invite was sent (the sandbox's clock); the ageing control moves it back.</summary>
+    public required DateTime CreatedAt { get; set; }
     /// <summary>Where the person is, in the v2 vocabulary (<see cref="Stage"/>); the v1 status follows from it.</summary>
     public string Stage { get; set; } = Sandbox.Stage.Pending;
     public string Status => Sandbox.Stage.ToV1(Stage);
@@ -123,7 +124,7 @@ public static class ResetFormat
 public sealed record JournalEntry(string Method, string Path, int Status, DateTime Time, string Authorization, string? Fault,
     string? Expect, string? ContentType, bool ClientGone);
 
-public enum InviteOutcome { Created, AlreadyExists, InviteLimitExceeded, InsufficientCredits, UnknownTeam }
+public enum InviteOutcome { Created, AlreadyExists, UserExists, InviteLimitExceeded, InsufficientCredits, UnknownTeam }
 
 public enum RevokeOutcome { Revoked, NotFound }
 
@@ -230,7 +231,9 @@ public sealed partial class SandboxState
         double[]? WebhookRetrySchedule = null, string? ListOrder = null, double? PersonalAddressShare = null,
         bool SetPagingFault = false, string? PagingFault = null,
         int? ShrinkWindowSeconds = null, bool SetOutageAfterRequests = false, int? OutageAfterRequests = null,
-        bool SetOutageSeconds = false, double? OutageSeconds = null);
+        bool SetOutageSeconds = false, double? OutageSeconds = null,
+        double? InviteLinkDays = null, bool? InviteExpiresAtField = null, IReadOnlyList<string>? ExistingUsers = null,
+        bool SetDownloadLinksLimit = false, int? DownloadLinksLimit = null);
 
     public void Apply(SettingsChange change)
     {
@@ -314,6 +317,7 @@ public sealed partial class SandboxState
         {
             if (teamId is not null && !_teams.Any(t => t.Id == teamId)) return (InviteOutcome.UnknownTeam, null);
             if (_liveByEmail.TryGetValue(email, out var existing)) return (InviteOutcome.AlreadyExists, existing);
+            if (_existingUsers.Contains(email)) return (InviteOutcome.UserExists, null);
             if (InviteLimit is { } limit && _pending >= limit)
                 return (InviteOutcome.InviteLimitExceeded, null);
             if (_credits < 1) return (InviteOutcome.InsufficientCredits, null); // an invite reserves one whole credit
@@ -349,13 +353,13 @@ public sealed partial class SandboxState
     /// <summary>A copy of one invite's fields, so callers never read a half-updated invite.</summary>
     public InviteView? FindInvite(string id)
     {
-        lock (_gate) return _byId.TryGetValue(id, out var invite) ? InviteView.Of(invite) : null;
+        lock (_gate) return _byId.TryGetValue(id, out var invite) ? ViewLocked(invite) : null;
     }
 
     /// <summary>Every invite, in the list order.</summary>
     public IReadOnlyList<InviteView> ListInvites()
     {
-        lock (_gate) return InvitesInOrderLocked().Select(InviteView.Of).ToList();
+        lock (_gate) return InvitesInOrderLocked().Select(ViewLocked).ToList();
     }
 
     private List<SandboxInvite> InvitesInOrderLocked() => Sandbox.ListOrder.Apply(ListOrder, _invites, i => i.CreatedAt);
@@ -371,7 +375,7 @@ public sealed partial class SandboxState
                 throw new InvalidOperationException("another live invite has that address");
             if (activeEmail is not null) invite.ActiveEmail = activeEmail;
             SetStageLocked(invite, Stage.FromV1(status), null, null, null);
-            return InviteView.Of(invite);
+            return ViewLocked(invite);
         }
     }
 
@@ -396,7 +400,7 @@ public sealed partial class SandboxState
             return new
             {
                 credits = _credits,
-                invites = _invites.Select(InviteView.Of).ToList(),
+                invites = _invites.Select(ViewLocked).ToList(),
                 teams = _teams.ToList(),
                 counters = new
                 {
@@ -433,6 +437,10 @@ public sealed partial class SandboxState
                     pagingFault = PagingFault,
                     outageAfterRequests = _outageAfterRequests,
                     outageSeconds = _outageSeconds,
+                    inviteLinkDays = InviteLinkDays,
+                    inviteExpiresAtField = InviteExpiresAtField,
+                    existingUsers = _existingUsers.Order(StringComparer.OrdinalIgnoreCase).ToList(),
+                    downloadLinksLimit = DownloadLinksLimit,
                 },
             };
         }
@@ -445,10 +453,6 @@ public sealed partial class SandboxState
 
 public sealed record OrganizationInfo(string Uid, string Name, string Website, IReadOnlyList<Team> Teams);
 
+/// <param name="ExpiresAt">When the invite's link expires (<c>createdAt</c> + the link days); <paramref name="Expired"/>: pending past that.</param>
 public sealed record InviteView(string Id, string Email, string Status, string? TeamId, string CreatedAt, bool Valid, bool Used, string Link, string? ActiveEmail,
-    string Stage, string? MemberId, string? ModelId, string? ModelStatus)
-{
-    public static InviteView Of(SandboxInvite i) =>
-        new(i.Id, i.Email, i.Status, i.TeamId, SandboxState.Iso(i.CreatedAt), i.Valid, i.Used, i.Link, i.ActiveEmail,
-            i.Stage, i.Member?.Id, i.Model?.Id, i.Model?.Status);
-}
+    string Stage, string? MemberId, string? ModelId, string? ModelStatus, string ExpiresAt, bool Expired);

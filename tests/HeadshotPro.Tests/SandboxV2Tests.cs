@@ -8,7 +8,7 @@ using HeadshotPro.Sandbox;
 namespace HeadshotPro.Tests;
 
 /// <summary>The v2 organization API, people's lifecycle and the photo host, over real HTTP.</summary>
-public class SandboxV2Tests
+public partial class SandboxV2Tests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 

@@ -146,11 +146,12 @@ public sealed class SavePhotoTests : IDisposable
         await sandbox.SettingsAsync(new { photoLinkSeconds = 0 });
         host.Run("$photos = Get-HeadshotPhoto");
         await sandbox.SettingsAsync(new { photoLinkSeconds = 600 });
-        var favoriteReads = await sandbox.V2RequestsAsync("GET", "models/" + await sandbox.ModelIdAsync("ann@corp.example") + "/photos/favorite");
+        var annModel = await sandbox.ModelIdAsync("ann@corp.example");
+        var favoriteReads = await sandbox.V2RequestsAsync("GET", "models/" + annModel + "/photos/favorite");
         var result = host.Run("$photos | Save-HeadshotPhoto -Path $folder", ("folder", Folder));
         Assert.Empty(result.Errors);
         Assert.Equal(2, Out<SavedPhoto>(result).Count());
-        Assert.Equal(favoriteReads + 1, await sandbox.V2RequestsAsync("GET", "models/" + await sandbox.ModelIdAsync("ann@corp.example") + "/photos/favorite"));
+        Assert.Equal((favoriteReads, 1), (await sandbox.V2RequestsAsync("GET", "models/" + annModel + "/photos/favorite"), await sandbox.V2RequestsAsync("POST", "models/" + annModel + "/photos/download")));
         Assert.All(await PhotoJournalAsync(sandbox), e => Assert.Equal(200, (int)e!["status"]!));
 
         // Links good by this computer's clock that expire on the photo host's between listing and downloading (its clock

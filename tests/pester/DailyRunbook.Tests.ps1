@@ -68,3 +68,59 @@ Describe 'The daily runbook example' {
         (Get-Sets ann), (Get-Sets bob) | Should -Be @(2, 1)
     }
 }
+
+Describe 'The daily runbook example''s opt-ins: leavers'' headshots deleted, expired invites sent again' {
+    BeforeAll {
+        $null = Invoke-HeadshotSandboxControl $sandbox reset
+        Set-StandInDirectory -People @(
+            @{ SamAccountName = 'ann'; GivenName = 'Ann'; Surname = 'Lee'; Mail = 'ann.lee@contoso.example'; Groups = 'NewHires' }
+            @{ SamAccountName = 'kim'; GivenName = 'Kim'; Surname = 'New'; Mail = 'kim.new@contoso.example'; Groups = 'NewHires' }
+            @{ SamAccountName = 'liv'; GivenName = 'Liv'; Surname = 'Left'; Mail = 'liv.left@contoso.example'; Enabled = $false }
+            @{ SamAccountName = 'leo'; GivenName = 'Leo'; Surname = 'Old'; Mail = 'leo.old@contoso.example'; Enabled = $false }
+        )
+        $null = 'ann.lee@contoso.example', 'liv.left@contoso.example', 'leo.old@contoso.example' | New-HeadshotInvite
+        $null = New-HeadshotInvite kim.new@contoso.example -Team Marketing
+        # liv finished (and signed up with a personal address) before she left; kim never used her invite, sent 31 days ago.
+        $null = Invoke-HeadshotSandboxControl $sandbox 'people/liv.left%40contoso.example/advance' @{ to = 'completed'; favorite = $true; photos = 3; activeEmail = 'liv@home.example' }
+        $null = Invoke-HeadshotSandboxControl $sandbox 'invites/age' @{ days = 31; email = 'kim.new@contoso.example' }
+        $script:kimBefore = Get-HeadshotInvite kim.new@contoso.example
+        $script:livModel = (Get-HeadshotInvite liv.left@contoso.example).ModelId
+        # Invites, revokes and deletes (a balance read is a POST too, on v1).
+        function script:Get-Changes {
+            @((Invoke-HeadshotSandboxControl $sandbox journal).journal | Where-Object { $_.method -eq 'DELETE' -or $_.method -eq 'POST' -and $_.path -notlike '*/credits' })
+        }
+    }
+
+    It 'in a dry run names each expired invite and each leaver''s model, and changes nothing' {
+        $before = (Get-Changes).Count
+        $transcript = "$TestDrive/dry-run.txt"
+        $null = Start-Transcript $transcript
+        try { $output = @(& $runbook -JoinersGroup NewHires -RemoveLeaverHeadshots -ResendExpiredInvites -WhatIf -ErrorVariable errors) }
+        finally { $null = Stop-Transcript }
+        $errors | Should -BeNullOrEmpty
+        (Get-Changes).Count | Should -Be $before
+        $said = Get-Content $transcript -Raw
+        $said | Should -Match ([regex]::Escape("kim.new@contoso.example (invite $($kimBefore.Id), sent $($kimBefore.CreatedAt.ToString('d')), expired $($kimBefore.ExpiresAt.ToString('d')))"))
+        $said | Should -Match ([regex]::Escape("liv.left@contoso.example (signed up as liv@home.example): model $livModel, active, 3 photos"))
+        $output[-1] | Should -Be "HeadshotPro daily run: 0 invited, 2 already invited, 0 revoked, 0 photos set, 0 leavers' headshots deleted, 0 expired invites sent again, 0 failed."
+    }
+
+    It 'deletes the leaver''s headshots and sends the expired invite again, into its team, and the next run has nothing to do' {
+        $credits = (Get-HeadshotCredits).Credits
+        & $runbook -JoinersGroup NewHires -RemoveLeaverHeadshots -ResendExpiredInvites -ErrorVariable errors |
+            Should -Be "HeadshotPro daily run: 0 invited, 2 already invited, 2 revoked, 0 photos set, 1 leavers' headshots deleted, 1 expired invites sent again, 0 failed."
+        $errors | Should -BeNullOrEmpty
+        (Get-HeadshotModel -Id $livModel).Status | Should -Be 'deleted'
+        @(Get-HeadshotPhoto -ModelId $livModel) | Should -BeNullOrEmpty
+        $kim = Get-HeadshotInvite kim.new@contoso.example
+        $kim.Id | Should -Not -Be $kimBefore.Id
+        $kim.Status, $kim.TeamName, $kim.IsExpired | Should -Be @('pending', 'Marketing', $false)
+        (Get-HeadshotInvite kim.new@contoso.example -Status revoked).Id | Should -Be $kimBefore.Id
+        (Get-HeadshotCredits).Credits | Should -Be ($credits + 1) -Because 'leo''s pending invite was revoked; kim''s credit moved to her new invite'
+
+        & $runbook -JoinersGroup NewHires -RemoveLeaverHeadshots -ResendExpiredInvites -ErrorVariable errors |
+            Should -Be "HeadshotPro daily run: 0 invited, 2 already invited, 0 revoked, 0 photos set, 0 leavers' headshots deleted, 0 expired invites sent again, 0 failed."
+        $errors | Should -BeNullOrEmpty
+        @((Invoke-HeadshotSandboxControl $sandbox journal).journal | Where-Object method -EQ 'DELETE').Count | Should -Be 1
+    }
+}

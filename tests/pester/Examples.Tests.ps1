@@ -47,6 +47,14 @@ $null = Invoke-HeadshotSandboxControl $sandbox 'people/mei.chen%40contoso.exampl
 '@
     $people = { param($because) @{ Setup = $headshotPeople; Because = $because } }
 
+    # The leaver (leo.old, disabled in AD, invited by every example's start) finished his headshots, signing up with a
+    # personal address; the old subsidiary's invite (sam@) was sent 31 days ago and never used.
+    $leaverSetup = @'
+$null = Invoke-HeadshotSandboxControl $sandbox 'people/leo.old%40contoso.example/advance' @{ to = 'completed'; favorite = $true; photos = 3; activeEmail = 'leo@home.example' }
+$null = Invoke-HeadshotSandboxControl $sandbox 'invites/age' @{ days = 31; email = 'sam@old-subsidiary.example' }
+'@
+    $leaver = { param($because) @{ Setup = $leaverSetup; Because = $because } }
+
     # Blocks that need a particular start, and why.
     # The webhook examples start as a runbook started by HeadshotPro's webhook would: $WebhookData signed with the
     # sandbox's webhook secret, and that secret in the credential asset 'HeadshotProWebhook'.
@@ -71,6 +79,15 @@ $null = Invoke-HeadshotSandboxControl $sandbox 'people/mei.chen%40contoso.exampl
         'docs/en-US/ConvertFrom-HeadshotWebhook.md :: Example 3: Ignore a refused delivery without failing the job' = @{ Setup = $webhookSetup; Because = $webhookBecause }
         'README.md :: Event-driven runbooks: verified webhooks' = @{ Setup = $webhookSetup; Because = $webhookBecause }
         'docs/sandbox.md :: Control endpoints' = @{ Setup = 'New-HeadshotInvite ann@contoso.example'; Because = 'it moves the invite of ann@contoso.example along' }
+        'docs/en-US/Remove-HeadshotModel.md :: Example 1: Leavers from AD, every day, without errors for people already gone' = & $leaver 'a leaver with headshots'
+        'docs/en-US/Remove-HeadshotModel.md :: Example 2: Look first' = & $leaver 'a leaver with headshots'
+        'docs/en-US/Remove-HeadshotModel.md :: Example 3: A data-protection request, with a record of what was done' = & $leaver 'a leaver with headshots'
+        'docs/en-US/Remove-HeadshotModel.md :: Example 4: Asked twice, done once' = & $leaver 'a leaver with headshots'
+        'docs/en-US/Remove-HeadshotModel.md :: Example 5: By model id, as a webhook event or a report gives it' = & $leaver 'a leaver with headshots'
+        'docs/en-US/Get-HeadshotInvite.md :: Example 8: Invites never used before their link expired, sent again' = & $leaver 'an invite that expired unused'
+        'docs/en-US/Get-HeadshotPhoto.md :: Example 5: One photo again by its id, with a fresh link to the original' = & $people 'finished people with favorites'
+        'README.md :: Leavers and expired invites' = & $leaver 'a leaver with headshots and an invite that expired unused'
+        'docs/sandbox.md :: Invite expiry' = @{ Setup = 'New-HeadshotInvite ann@contoso.example'; Because = 'it ages the invite of ann@contoso.example' }
     }
 
     $files = @(Get-Item "$root/README.md") + @(Get-ChildItem "$root/docs" -Recurse -Filter *.md)

@@ -37,7 +37,7 @@ Describe 'The module' {
         (Get-Command -Module HeadshotPro -CommandType Cmdlet).Name | Sort-Object | Should -Be @(
             'Add-HeadshotTeamMember', 'Connect-HeadshotPro', 'ConvertFrom-HeadshotWebhook', 'Disconnect-HeadshotPro', 'Get-HeadshotConnection', 'Get-HeadshotCredits',
             'Get-HeadshotInvite', 'Get-HeadshotMember', 'Get-HeadshotModel', 'Get-HeadshotOrganization', 'Get-HeadshotPhoto', 'Get-HeadshotTeam',
-            'New-HeadshotInvite', 'New-HeadshotTeam', 'Remove-HeadshotTeam', 'Rename-HeadshotTeam', 'Revoke-HeadshotInvite',
+            'New-HeadshotInvite', 'New-HeadshotTeam', 'Remove-HeadshotModel', 'Remove-HeadshotTeam', 'Rename-HeadshotTeam', 'Revoke-HeadshotInvite',
             'Save-HeadshotPhoto')
         # The singular name PowerShell's noun convention suggests finds the cmdlet the design card names.
         (Get-Command Get-HeadshotCredit).ResolvedCommandName | Should -Be 'Get-HeadshotCredits'

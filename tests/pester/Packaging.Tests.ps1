@@ -93,7 +93,7 @@ $module = Get-Module HeadshotPro
         $result.Commands | Sort-Object | Should -Be @(
             'Add-HeadshotTeamMember', 'Connect-HeadshotPro', 'ConvertFrom-HeadshotWebhook', 'Disconnect-HeadshotPro', 'Get-HeadshotConnection', 'Get-HeadshotCredits',
             'Get-HeadshotInvite', 'Get-HeadshotMember', 'Get-HeadshotModel', 'Get-HeadshotOrganization', 'Get-HeadshotPhoto', 'Get-HeadshotTeam',
-            'New-HeadshotInvite', 'New-HeadshotTeam', 'Remove-HeadshotTeam', 'Rename-HeadshotTeam', 'Revoke-HeadshotInvite',
+            'New-HeadshotInvite', 'New-HeadshotTeam', 'Remove-HeadshotModel', 'Remove-HeadshotTeam', 'Rename-HeadshotTeam', 'Revoke-HeadshotInvite',
             'Save-HeadshotPhoto')
         $result.Commands | Sort-Object | Should -Be ($result.Exported | Sort-Object)
         foreach ($help in $result.Help) {

@@ -7,6 +7,9 @@ namespace HeadshotPro.Client
         InvalidRequest,
         InvalidEmail,
         AlreadyExists,
+
+        /// <summary>The address already belongs to a HeadshotPro user (400 USER_EXISTS), not to an invite of this organization.</summary>
+        UserExists,
         AlreadyDeleted,
         InsufficientCredits,
         Forbidden,

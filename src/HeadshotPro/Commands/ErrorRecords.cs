@@ -72,6 +72,9 @@ namespace HeadshotPro.Commands
                 case ApiErrorKind.AlreadyExists:
                     return ("InviteAlreadyExists", ErrorCategory.ResourceExists,
                         "Use -SkipExisting to get the existing invite instead, or revoke it first with Revoke-HeadshotInvite to invite again.");
+                case ApiErrorKind.UserExists:
+                    return ("UserAlreadyExists", ErrorCategory.ResourceExists,
+                        "The address already belongs to a HeadshotPro user (of another organization, or who signed up on their own), so it cannot be invited. As HeadshotPro advises, invite the person at another address of theirs, e.g. a + alias such as ann.lee+headshots@contoso.example.");
                 case ApiErrorKind.AlreadyDeleted:
                     return ("InviteAlreadyDeleted", ErrorCategory.InvalidOperation, "Nothing to do: the invite is already deleted.");
                 case ApiErrorKind.InsufficientCredits:

@@ -171,6 +171,23 @@ namespace HeadshotPro.Commands
             return await ModelAsync(modelId, options, ct).ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// Every model <paramref name="person"/> names: one, as <see cref="ModelOfAsync"/> finds it, except that an address
+        /// gives every model its invites link, newest first (someone re-invited after signing up may have two).
+        /// </summary>
+        public async Task<IReadOnlyList<Model>> ModelsOfAsync(PersonInput person, RequestOptions options, CancellationToken ct)
+        {
+            if (person.Address == null || person.Model != null || person.ModelId != null || person.InviteId != null || person.IsEvent)
+                return new[] { await ModelOfAsync(person, reread: false, options, ct).ConfigureAwait(false) };
+            var linked = (await V2InvitesAsync(options, ct).ConfigureAwait(false))
+                .Where(i => i.ModelId != null && string.Equals(i.Email, person.Address, StringComparison.OrdinalIgnoreCase))
+                .OrderByDescending(i => i.CreatedAt ?? DateTimeOffset.MinValue).Select(i => i.ModelId!).Distinct().ToList();
+            if (linked.Count == 0) return new[] { await ModelOfAsync(person, reread: false, options, ct).ConfigureAwait(false) };
+            var models = new List<Model>();
+            foreach (var id in linked) models.Add(await ModelAsync(id, options, ct).ConfigureAwait(false));
+            return models;
+        }
+
         /// <summary>The member <paramref name="person"/> names (by model, invite or address, as <see cref="ModelOfAsync"/>), or MemberNotFound saying why not.</summary>
         public async Task<Member> MemberOfAsync(PersonInput person, RequestOptions options, CancellationToken ct)
         {

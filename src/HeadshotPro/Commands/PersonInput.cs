@@ -40,6 +40,9 @@ namespace HeadshotPro.Commands
         /// <summary>What makes two inputs the same person for a command that takes each once.</summary>
         public string Key => ModelId != null ? "model:" + ModelId : InviteId != null ? "invite:" + InviteId : Team != null ? "team:" + Team.Id : "address:" + Address?.ToLowerInvariant();
 
+        /// <summary>The person whose model has this id (given as -Id): the id is the input and the target.</summary>
+        public static PersonInput OfModelId(string id) => new PersonInput(id) { ModelId = id };
+
         /// <summary>
         /// What <paramref name="input"/> names, or null and the error record saying why it names no one (no address
         /// property, not an address). <paramref name="warning"/> says when an AD user was taken at its UserPrincipalName.

@@ -28,6 +28,12 @@ namespace HeadshotPro
 
         public DateTimeOffset? CreatedAt { get; set; }
 
+        /// <summary>When the invite's link expires: when the API says, else 30 days after <see cref="CreatedAt"/> (the vendor's invites page).</summary>
+        public DateTimeOffset? ExpiresAt { get; set; }
+
+        /// <summary>Still pending (never used) with its link expired: it can no longer be used; revoke it and invite again (Get-HeadshotInvite -Expired).</summary>
+        public bool IsExpired => Status == Client.InviteStatus.Pending && ExpiresAt is DateTimeOffset at && at <= DateTimeOffset.Now;
+
         /// <summary>What this run did: Created, Existing (already there, with -SkipExisting) or Revoked; null when only read.</summary>
         public string? Outcome { get; set; }
 

@@ -23,8 +23,20 @@ namespace HeadshotPro
         public DateTimeOffset? CreatedAt { get; set; }
         public DateTimeOffset? FinishedAt { get; set; }
 
+        /// <summary>What this run did: Deleted, or AlreadyDeleted (Remove-HeadshotModel -PassThru); null when only read.</summary>
+        public string? Outcome { get; set; }
+
         /// <summary>The same as <see cref="Id"/>, so a model binds to parameters named ModelId.</summary>
         public string ModelId => Id;
+
+        /// <summary>A copy of this model as Remove-HeadshotModel leaves it: status deleted, with what the run did.</summary>
+        internal Model Deleted(string outcome)
+        {
+            var copy = (Model)MemberwiseClone();
+            copy.Status = "deleted";
+            copy.Outcome = outcome;
+            return copy;
+        }
 
         public override string ToString() => Id;
     }

@@ -61,6 +61,7 @@ namespace HeadshotPro.Client.Api
             TeamName = v2.TeamName,
             ModelId = v2.ModelId,
             CreatedAt = v1.CreatedAt ?? v2.CreatedAt,
+            ExpiresAt = v1.ExpiresAt ?? v2.ExpiresAt,
         };
 
         /// <summary>The invite a person is at now among <paramref name="invites"/>: the newest live one by <c>createdAt</c>, else the newest.</summary>

@@ -12,6 +12,9 @@ namespace HeadshotPro.Client.Api
     /// <summary>Invites (API v1, and v2's list): paths and JSON onto <see cref="Invite"/>, and what a retried request means for an invite.</summary>
     public sealed class InvitesClient : ApiClient
     {
+        /// <summary>"Invite links expire after 30 days" (the vendor's invites page): an invite's expiry when the API does not say.</summary>
+        public static readonly TimeSpan LinkLifetime = TimeSpan.FromDays(30);
+
         /// <summary>Slack for the server's rounding when deciding whether an invite was made after a request was sent.</summary>
         private static readonly TimeSpan CreatedAtSlack = TimeSpan.FromSeconds(1);
 
@@ -41,6 +44,7 @@ namespace HeadshotPro.Client.Api
                 throw e.Kind == ApiErrorKind.AlreadyExists ? e : AlreadyInvited(email, live);
             }
             var id = (string?)body["id"] ?? throw Unexpected("The invite answer has no 'id'.");
+            var now = DateTimeOffset.Now;
             return new Invite
             {
                 Id = id,
@@ -48,7 +52,8 @@ namespace HeadshotPro.Client.Api
                 Status = InviteStatus.Pending,
                 Link = (string?)body["link"],
                 TeamId = (string?)body["teamId"] ?? teamId,
-                CreatedAt = DateTimeOffset.Now,
+                CreatedAt = now,
+                ExpiresAt = ExpiresAtOf(body, now),
             };
         }
 
@@ -116,16 +121,25 @@ namespace HeadshotPro.Client.Api
         public async Task<IReadOnlyList<Invite>> ListV2Async(CancellationToken cancellationToken, RequestOptions? options = null) =>
             ListOf(await V2Async(Get, "organization/invites", null, options, cancellationToken).ConfigureAwait(false), "invites", V2Invite);
 
-        private static Invite V2Invite(JObject item) => new Invite
+        private static Invite V2Invite(JObject item)
         {
-            Id = Text(item["id"]),
-            Email = Text(item["email"]) ?? "",
-            Status = InviteStatus.Normalize(Text(item["status"])),
-            ModelId = Text(item["modelId"]),
-            TeamId = Text(item["teamId"]),
-            TeamName = Text(item["teamName"]),
-            CreatedAt = DateOf(item["createdAt"]),
-        };
+            var createdAt = DateOf(item["createdAt"]);
+            return new Invite
+            {
+                Id = Text(item["id"]),
+                Email = Text(item["email"]) ?? "",
+                Status = InviteStatus.Normalize(Text(item["status"])),
+                ModelId = Text(item["modelId"]),
+                TeamId = Text(item["teamId"]),
+                TeamName = Text(item["teamName"]),
+                CreatedAt = createdAt,
+                ExpiresAt = ExpiresAtOf(item, createdAt),
+            };
+        }
+
+        /// <summary>When an invite's link expires: as the API says (<c>expiresAt</c>, or the webhook's name <c>inviteExpiresAt</c>), else <see cref="LinkLifetime"/> after it was sent.</summary>
+        private static DateTimeOffset? ExpiresAtOf(JObject item, DateTimeOffset? createdAt) =>
+            DateOf(item["expiresAt"]) ?? DateOf(item["inviteExpiresAt"]) ?? createdAt + LinkLifetime;
 
         /// <summary>
         /// Every invite of the organization, in the server's order. The list carries <c>valid</c> and <c>used</c> rather
@@ -151,6 +165,7 @@ namespace HeadshotPro.Client.Api
             var valid = (bool?)item["valid"] ?? true;
             var used = (bool?)item["used"] ?? false;
             var status = InviteStatus.Normalize((string?)item["status"]) ?? (valid ? (used ? null : InviteStatus.Pending) : (used ? InviteStatus.Deleted : InviteStatus.Revoked));
+            var createdAt = DateOf(item["createdAt"]);
             return new Invite
             {
                 Id = (string?)item["id"],
@@ -158,7 +173,8 @@ namespace HeadshotPro.Client.Api
                 Status = status,
                 Link = (string?)item["link"],
                 TeamId = (string?)item["teamId"],
-                CreatedAt = DateOf(item["createdAt"]),
+                CreatedAt = createdAt,
+                ExpiresAt = ExpiresAtOf(item, createdAt),
             };
         }
     }

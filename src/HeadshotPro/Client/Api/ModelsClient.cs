@@ -30,6 +30,28 @@ namespace HeadshotPro.Client.Api
             return ModelOf(body["model"] as JObject ?? throw Unexpected("The model answer has no 'model' object."));
         }
 
+        /// <summary>
+        /// Deletes a model and its photos (the person's headshots). True when this call deleted it; false when the API says
+        /// it was deleted already (400 ALREADY_DELETED) — unless an earlier attempt of this call may have gone through
+        /// unseen, which makes the deletion this call's. An unknown id is NotFound about a Model.
+        /// </summary>
+        public async Task<bool> DeleteAsync(string id, CancellationToken cancellationToken, RequestOptions? options = null)
+        {
+            try
+            {
+                await V2Async(Delete, "organization/models/" + Segment(id), null, options, cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.AlreadyDeleted)
+            {
+                return e.AfterUncertainAttempt;
+            }
+            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.NotFound)
+            {
+                throw e.About("Model");
+            }
+        }
+
         /// <summary>One page of models, of a stage and a team if given; an unknown team is NotFound about a Team.</summary>
         public async Task<Page<Model>> ListPageAsync(string? status, string? teamId, int offset, int limit, CancellationToken cancellationToken, RequestOptions? options = null)
         {

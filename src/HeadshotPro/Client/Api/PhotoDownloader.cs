@@ -16,7 +16,8 @@ namespace HeadshotPro.Client.Api
     /// Saves photos from the photo host (the vendor's CDN) to files: streamed to a temporary file in the target folder and
     /// renamed into place only when complete, so there is never a half file under the final name; each file carries its
     /// <see cref="PhotoStamp"/> (which photo it holds). Uses the photo-host
-    /// connection (no API key, no pacer); its own timeouts and retries; an expired link is refreshed from the API once.
+    /// connection (no API key, no pacer); its own timeouts and retries; an expired link is refreshed from the API once
+    /// (through the run's <see cref="FreshLinks"/>, so many photos of one person take one call).
     /// Whatever the host sends is bounded: a body past the size cap or still arriving at the per-attempt deadline ends
     /// that photo (PhotoTooLarge, PhotoDownloadTimedOut), never a disk filled or a download that never ends.
     /// </summary>
@@ -61,21 +62,23 @@ namespace HeadshotPro.Client.Api
         /// <see cref="PhotoFileException"/>; a failed or cancelled download leaves no file behind. With <paramref name="form"/>,
         /// the file is the photo in that form (<see cref="DirectoryPhoto"/>), and a photo that cannot be made into it is a
         /// <see cref="PhotoImageException"/>. The file carries a <see cref="PhotoStamp"/> naming the photo (and the form).
+        /// Expired links are refreshed through <paramref name="links"/>, shared by a run's downloads (by default, this one's own).
         /// </summary>
         public async Task<PhotoDownloadResult> DownloadAsync(Photo photo, string folder, string fileName, bool overwrite, long maxBytes, RequestOptions? options,
-            DownloadProgress? progress, CancellationToken cancellationToken, PhotoForm? form = null)
+            DownloadProgress? progress, CancellationToken cancellationToken, PhotoForm? form = null, FreshLinks? links = null)
         {
+            links ??= NewFreshLinks();
             var target = Path.Combine(folder, fileName);
             var current = photo;
             var refreshed = false;
             if (current.Url == null)
             {
-                current = await RefreshAsync(current, "The photo carries no link", options, cancellationToken).ConfigureAwait(false);
+                current = await RefreshAsync(links, current, "The photo carries no link", options, cancellationToken).ConfigureAwait(false);
                 refreshed = true;
             }
             else if (current.ExpiresAt is DateTimeOffset expires && expires <= DateTimeOffset.UtcNow)
             {
-                current = await RefreshAsync(current, $"The link expired at {expires.ToString("u", CultureInfo.InvariantCulture)}", options, cancellationToken).ConfigureAwait(false);
+                current = await RefreshAsync(links, current, $"The link expired at {expires.ToString("u", CultureInfo.InvariantCulture)}", options, cancellationToken).ConfigureAwait(false);
                 refreshed = true;
             }
 
@@ -93,7 +96,7 @@ namespace HeadshotPro.Client.Api
                     case OutcomeKind.AppearedMeanwhile:
                         return new PhotoDownloadResult(current, target, outcome.Bytes, outcome.Kind == OutcomeKind.AppearedMeanwhile, refreshed, attempt, outcome.Made);
                     case OutcomeKind.LinkRefused when !refreshed:
-                        current = await RefreshAsync(current, outcome.Message, options, cancellationToken).ConfigureAwait(false);
+                        current = await RefreshAsync(links, current, outcome.Message, options, cancellationToken).ConfigureAwait(false);
                         refreshed = true;
                         attempt--; // a refused link is not a failed attempt
                         continue;
@@ -115,14 +118,17 @@ namespace HeadshotPro.Client.Api
             }
         }
 
-        /// <summary>Fresh links from the API (one call of <see cref="PhotosClient.RefreshAsync"/>); what cannot be had is PhotoLinkExpired.</summary>
-        private async Task<Photo> RefreshAsync(Photo photo, string why, RequestOptions? options, CancellationToken cancellationToken)
+        /// <summary>What a run shares to refresh its photos' links.</summary>
+        public FreshLinks NewFreshLinks() => new FreshLinks(_photos);
+
+        /// <summary>Fresh links from the API (through <paramref name="links"/>); what cannot be had is PhotoLinkExpired.</summary>
+        private static async Task<Photo> RefreshAsync(FreshLinks links, Photo photo, string why, RequestOptions? options, CancellationToken cancellationToken)
         {
             if (string.IsNullOrEmpty(photo.ModelId) || string.IsNullOrEmpty(photo.PhotoId))
                 throw new HeadshotProApiException(ApiErrorKind.PhotoLinkExpired, $"{why}, and the photo has no ModelId and PhotoId to ask the API for a fresh link.");
             try
             {
-                var fresh = await _photos.RefreshAsync(photo, cancellationToken, options).ConfigureAwait(false);
+                var fresh = await links.RefreshAsync(photo, options, cancellationToken).ConfigureAwait(false);
                 if (fresh.Url == null)
                     throw new HeadshotProApiException(ApiErrorKind.PhotoLinkExpired, $"{why}, and the API gave no {photo.Variant} link for photo {photo.PhotoId}.");
                 return fresh;

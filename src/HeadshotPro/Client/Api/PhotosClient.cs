@@ -9,8 +9,9 @@ using Newtonsoft.Json.Linq;
 namespace HeadshotPro.Client.Api
 {
     /// <summary>
-    /// Headshots (API v2): a model's photos, its favorite, and the organization's favorites. Links are signed and
-    /// expire (<see cref="Photo.ExpiresAt"/>); <see cref="RefreshAsync"/> asks again for fresh ones.
+    /// Headshots (API v2): a model's photos, one photo, its favorite, and the organization's favorites. Links are signed
+    /// and expire (<see cref="Photo.ExpiresAt"/>); <see cref="RefreshAsync"/> asks again for one photo's, and
+    /// <see cref="DownloadLinksAsync"/> for many photos' of one model in one call.
     /// </summary>
     public sealed class PhotosClient : ApiClient
     {
@@ -35,6 +36,48 @@ namespace HeadshotPro.Client.Api
             {
                 throw e.About("Model");
             }
+        }
+
+        /// <summary>One photo of a model; one that is gone (or a model that is) is NotFound about a Photo.</summary>
+        public async Task<Photo> GetAsync(string modelId, string photoId, bool allVariants, CancellationToken cancellationToken, RequestOptions? options = null)
+        {
+            JObject body;
+            try
+            {
+                body = await V2Async(Get, "organization/models/" + Segment(modelId) + "/photos/" + Segment(photoId) + Paging.Query(("include", Include(allVariants))),
+                    null, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.NotFound)
+            {
+                throw e.About("Photo");
+            }
+            return PhotoOf(body["photo"] as JObject ?? throw Unexpected("The photo answer has no 'photo' object."), modelId);
+        }
+
+        /// <summary>
+        /// Fresh links of a model's photos in one call (<c>POST …/photos/download</c> without <c>photoIds</c>): of every photo
+        /// the API gives. Each comes as a photo with its id, links and expiry only.
+        /// </summary>
+        public async Task<IReadOnlyList<Photo>> DownloadLinksAsync(string modelId, bool allVariants, CancellationToken cancellationToken, RequestOptions? options = null)
+        {
+            var request = new JObject { ["include"] = Include(allVariants) };
+            JObject body;
+            try
+            {
+                body = await V2Async(Post, "organization/models/" + Segment(modelId) + "/photos/download", request, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.NotFound)
+            {
+                throw e.About("Photo");
+            }
+            var expiresAt = DateOf(body["expiresAt"]);
+            return ListOf(body, "downloads", d =>
+            {
+                var photo = PhotoOf(d, modelId);
+                photo.PhotoId = Text(d["photoId"]) ?? photo.PhotoId;
+                photo.ExpiresAt ??= expiresAt;
+                return photo;
+            });
         }
 
         /// <summary>A lazy reader of a model's photos.</summary>
@@ -81,34 +124,26 @@ namespace HeadshotPro.Client.Api
             new PageReader<Photo>((o, l, ct) => FavoritesPageAsync(teamId, allVariants, o, l, ct, options), offset, pageSize, most);
 
         /// <summary>
-        /// The same photo with fresh links (the old ones expire after 24 hours): the favorite is read again, any other
-        /// photo is looked for page by page among its model's photos. A photo no longer there is NotFound about a Photo.
+        /// The same photo with fresh links (the old ones expire after 24 hours), read on its own. A photo no longer there is
+        /// NotFound about a Photo. <see cref="FreshLinks"/> refreshes many photos of one model in one call.
         /// </summary>
-        public async Task<Photo> RefreshAsync(Photo photo, CancellationToken cancellationToken, RequestOptions? options = null)
+        public async Task<Photo> RefreshAsync(Photo photo, CancellationToken cancellationToken, RequestOptions? options = null) =>
+            Refreshed(await GetAsync(photo.ModelId, photo.PhotoId, photo.Variant != "main", cancellationToken, options).ConfigureAwait(false), photo);
+
+        /// <summary><paramref name="photo"/> as <paramref name="fresh"/> links it: the fresh links and expiry, and what the old one knew besides.</summary>
+        internal static Photo Refreshed(Photo fresh, Photo photo)
         {
-            var all = photo.Variant != "main";
-            Photo? fresh = null;
-            if (photo.IsFavorite)
-            {
-                var favorite = await GetFavoriteAsync(photo.ModelId, all, cancellationToken, options).ConfigureAwait(false);
-                if (favorite?.PhotoId == photo.PhotoId) fresh = favorite;
-            }
-            if (fresh == null)
-            {
-                var reader = Reader(photo.ModelId, null, all, options, pageSize: Paging.MaxLimit);
-                IReadOnlyList<Photo>? page;
-                while (fresh == null && (page = await reader.NextAsync(cancellationToken).ConfigureAwait(false)) != null)
-                    fresh = page.FirstOrDefault(p => p.PhotoId == photo.PhotoId);
-            }
-            if (fresh == null)
-                throw new HeadshotProApiException(ApiErrorKind.NotFound, $"Photo {photo.PhotoId} of model {photo.ModelId} is no longer among its active photos.", 404, "NOT_FOUND").About("Photo");
-            fresh.Email ??= photo.Email;
-            fresh.SignUpEmail ??= photo.SignUpEmail;
-            fresh.Title ??= photo.Title;
-            fresh.TeamId ??= photo.TeamId;
-            fresh.TeamName ??= photo.TeamName;
-            fresh.IsFavorite |= photo.IsFavorite;
-            return fresh.WithVariant(photo.Variant);
+            var copy = fresh.WithVariant(photo.Variant);
+            copy.Email ??= photo.Email;
+            copy.SignUpEmail ??= photo.SignUpEmail;
+            copy.Title ??= photo.Title;
+            copy.TeamId ??= photo.TeamId;
+            copy.TeamName ??= photo.TeamName;
+            copy.Status ??= photo.Status;
+            copy.LikedStatus ??= photo.LikedStatus;
+            copy.CreatedAt ??= photo.CreatedAt;
+            copy.IsFavorite |= photo.IsFavorite;
+            return copy;
         }
 
         internal static Photo PhotoOf(JObject p, string? modelId)

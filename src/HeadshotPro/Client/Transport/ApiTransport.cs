@@ -401,6 +401,7 @@ namespace HeadshotPro.Client.Transport
             switch (code)
             {
                 case "ALREADY_EXISTS": return ApiErrorKind.AlreadyExists;
+                case "USER_EXISTS": return ApiErrorKind.UserExists;
                 case "INVALID_EMAIL": return ApiErrorKind.InvalidEmail;
                 case "ALREADY_DELETED": return ApiErrorKind.AlreadyDeleted;
                 case "INVITE_LIMIT_EXCEEDED": return ApiErrorKind.InviteLimitExceeded;

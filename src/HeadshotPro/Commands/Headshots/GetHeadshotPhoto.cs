@@ -8,9 +8,9 @@ using HeadshotPro.Client;
 namespace HeadshotPro.Commands
 {
     /// <summary>
-    /// Headshots (API v2) as links: a model's photos, or with -Favorite the person's chosen one; a team's favorites; without
-    /// input, the organization's favorites. Each output object carries Email (the invited address), SignUpEmail, ModelId,
-    /// PhotoId, Url, ExpiresAt and Variant.
+    /// Headshots (API v2) as links: a model's photos, or with -Favorite the person's chosen one, or with -PhotoId those
+    /// photos of one model; a team's favorites; without input, the organization's favorites. Each output object carries
+    /// Email (the invited address), SignUpEmail, ModelId, PhotoId, Url, ExpiresAt and Variant.
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "HeadshotPhoto", DefaultParameterSetName = OrganizationSet, SupportsPaging = true)]
     [OutputType(typeof(Photo))]
@@ -19,6 +19,7 @@ namespace HeadshotPro.Commands
         private const string OrganizationSet = "Organization";
         private const string ByModelIdSet = "ByModelId";
         private const string ByEmailSet = "ByEmail";
+        private const string ByPhotoIdSet = "ByPhotoId";
 
         /// <summary>People (addresses, members, models, invites, webhook events, AD or Entra ID users, CSV rows) or teams.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByEmailSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -26,8 +27,14 @@ namespace HeadshotPro.Commands
         public object[] Email { get; set; } = null!;
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByModelIdSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByPhotoIdSet)]
         [ValidateNotNullOrEmpty]
         public string[] ModelId { get; set; } = null!;
+
+        /// <summary>These photos of the model (-ModelId, one), each read on its own with fresh links.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByPhotoIdSet)]
+        [ValidateNotNullOrEmpty]
+        public string[] PhotoId { get; set; } = null!;
 
         /// <summary>Only the person's chosen headshot.</summary>
         [Parameter(ParameterSetName = ByEmailSet)]
@@ -55,9 +62,13 @@ namespace HeadshotPro.Commands
 
         protected override string Activity => "Reading HeadshotPro photos";
 
-        protected override string Describe(object target) => (Favorite ? "Reading the favorite headshot of " : "Reading the headshots of ") + target;
+        protected override string Describe(object target) =>
+            (ParameterSetName == ByPhotoIdSet ? "Reading photo " : Favorite ? "Reading the favorite headshot of " : "Reading the headshots of ") + target;
 
-        protected override System.Collections.ICollection? GivenItems => ParameterSetName == ByModelIdSet ? ModelId : ParameterSetName == ByEmailSet ? Email : null;
+        protected override System.Collections.ICollection? GivenItems =>
+            ParameterSetName == ByModelIdSet ? ModelId : ParameterSetName == ByPhotoIdSet ? PhotoId : ParameterSetName == ByEmailSet ? Email : null;
+
+        private Task<Model>? _modelOfPhotos;
 
         protected override void BeginInput()
         {
@@ -67,13 +78,32 @@ namespace HeadshotPro.Commands
                 ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(message), "FavoriteWithLikedStatus", ErrorCategory.InvalidArgument, LikedStatus, message,
                     "Leave out -LikedStatus, or -Favorite."));
             }
+            if (ParameterSetName == ByPhotoIdSet && ModelId.Length != 1)
+            {
+                const string message = "-PhotoId names photos of one model, and several -ModelId were given.";
+                ThrowTerminatingError(ErrorRecords.Make(new ArgumentException(message), "PhotoIdWithSeveralModels", ErrorCategory.InvalidArgument, ModelId, message,
+                    "Give one -ModelId with -PhotoId (run the command once per model), or leave out -PhotoId for every photo of each model."));
+            }
             _people = new People(Session.Client);
         }
 
         protected override void ProcessInput()
         {
             var client = Session.Client;
-            if (ParameterSetName == ByModelIdSet)
+            if (ParameterSetName == ByPhotoIdSet)
+            {
+                var modelId = ModelId[0].Trim();
+                var people = _people;
+                var all = Variant != "main";
+                _modelOfPhotos ??= people.ModelAsync(modelId, Requests, StopToken);
+                var model = _modelOfPhotos;
+                foreach (var given in PhotoId)
+                {
+                    var id = given.Trim();
+                    Submit(id, async (options, ct) => Stamp(await client.Photos.GetAsync(modelId, id, all, ct, options).ConfigureAwait(false), await model.ConfigureAwait(false)));
+                }
+            }
+            else if (ParameterSetName == ByModelIdSet)
             {
                 foreach (var given in ModelId)
                 {

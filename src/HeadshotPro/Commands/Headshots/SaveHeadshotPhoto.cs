@@ -17,9 +17,9 @@ namespace HeadshotPro.Commands
     /// default. Streams each photo to a temporary file beside its target and renames it into place when complete: never a
     /// half file. Each file carries a <see cref="PhotoStamp"/> saying which photo (and which directory form) it holds: a file
     /// that holds it already is skipped (and written out with Skipped) unless -Force; one that holds another (a changed
-    /// favorite, another form), or that no stamp names, is replaced. Expired links are refreshed from the API once. The API
-    /// key never goes to the photo host. -For, -PixelSize and -MaxBytes save the photo in the form a directory takes
-    /// instead (<see cref="DirectoryPhoto"/>).
+    /// favorite, another form), or that no stamp names, is replaced. Expired links are refreshed from the API once, a
+    /// person's in one call (<see cref="FreshLinks"/>). The API key never goes to the photo host. -For, -PixelSize and
+    /// -MaxBytes save the photo in the form a directory takes instead (<see cref="DirectoryPhoto"/>).
     /// </summary>
     [Cmdlet(VerbsData.Save, "HeadshotPhoto", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = AsSent)]
     [OutputType(typeof(SavedPhoto))]
@@ -66,6 +66,7 @@ namespace HeadshotPro.Commands
         public long MaxBytes { get; set; }
 
         private PhotoForm? _form;
+        private FreshLinks _links = null!;
 
         private readonly HashSet<string> _names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly DownloadProgress _progress = new DownloadProgress();
@@ -121,7 +122,7 @@ namespace HeadshotPro.Commands
             _folder = ResolveFolder();
             _folderKey = System.IO.Path.GetDirectoryName(System.IO.Path.Combine(_folder, "x"));
             _dryRun = WhatIfInEffect;
-            _ = Session.Client.Downloads;
+            _links = Session.Client.Downloads.NewFreshLinks();
         }
 
         /// <summary>-Path as a file-system folder, made when missing (in a dry run, only said).</summary>
@@ -224,9 +225,10 @@ namespace HeadshotPro.Commands
                 var maxBytes = MaximumDownloadSize;
                 var progress = _progress;
                 var form = _form;
+                var links = _links;
                 Submit(photo, async (options, ct) =>
                 {
-                    var result = await downloads.DownloadAsync(photo, folder, fileName, force, maxBytes, options, progress, ct, form).ConfigureAwait(false);
+                    var result = await downloads.DownloadAsync(photo, folder, fileName, force, maxBytes, options, progress, ct, form, links).ConfigureAwait(false);
                     return Output(result.Photo, result.Path, result.Bytes, result.Skipped, result.Made);
                 }, label: Label(photo));
             }

@@ -39,6 +39,10 @@ namespace HeadshotPro.Commands
         [ArgumentCompleter(typeof(InviteStatusCompleter))]
         public string[]? Status { get; set; }
 
+        /// <summary>Only invites still pending (never used) whose link has expired: to revoke and send again.</summary>
+        [Parameter(ParameterSetName = ListSet)]
+        public SwitchParameter Expired { get; set; }
+
         protected override string Activity => "Reading HeadshotPro invites";
 
         protected override string Describe(object target) =>
@@ -50,13 +54,15 @@ namespace HeadshotPro.Commands
         protected override System.Collections.ICollection? GivenItems => ParameterSetName == ByIdSet ? Id : Email;
 
         private People _people = null!;
-        private HashSet<string>? _wanted;
+        private Func<Invite, bool> _wanted = null!;
         private IReadOnlyList<Team>? _teams;
 
         protected override void BeginInput()
         {
             _people = new People(Session.Client);
-            _wanted = Status == null ? null : new HashSet<string>(Status.Select(st => InviteStatus.Normalize(st)!), StringComparer.OrdinalIgnoreCase);
+            var statuses = Status == null ? null : new HashSet<string>(Status.Select(st => InviteStatus.Normalize(st)!), StringComparer.OrdinalIgnoreCase);
+            var expired = Expired.IsPresent;
+            _wanted = i => (statuses == null || i.Status != null && statuses.Contains(i.Status)) && (!expired || i.IsExpired);
             _teams = Session.Teams;
         }
 
@@ -119,12 +125,12 @@ namespace HeadshotPro.Commands
                 var found = theirs.ToList();
                 if (found.Count == 0)
                     throw new HeadshotProApiException(ApiErrorKind.NotFound, $"No invite has the address {person.Label}.", null, "NOT_FOUND");
-                var current = InviteJoin.Current(found.Where(i => wanted == null || i.Status != null && wanted.Contains(i.Status)));
+                var current = InviteJoin.Current(found.Where(wanted));
                 return current == null ? null : await FinishedAsync(new[] { current }, options, ct).ConfigureAwait(false);
             }, label: person.Label);
         }
 
-        /// <summary>The invites <paramref name="choose"/> takes from all of them, in -Status, in the server's order.</summary>
+        /// <summary>The invites <paramref name="choose"/> takes from all of them, in -Status (and -Expired), in the server's order.</summary>
         private void Write(object? target, Func<IEnumerable<Invite>, IEnumerable<Invite>> choose)
         {
             var people = _people;
@@ -133,16 +139,15 @@ namespace HeadshotPro.Commands
                 label: Describe(target!));
         }
 
-        /// <summary>Copies of <paramref name="invites"/> (those in -Status) with the sign-up addresses of their models and their teams' names.</summary>
+        /// <summary>Copies of <paramref name="invites"/> (those in -Status and -Expired) with the sign-up addresses of their models and their teams' names.</summary>
         private async Task<object?> FinishedAsync(IReadOnlyList<Invite> invites, RequestOptions options, CancellationToken ct)
         {
-            var wanted = _wanted;
-            var kept = invites.Where(i => wanted == null || i.Status != null && wanted.Contains(i.Status)).ToList();
+            var kept = invites.Where(_wanted).ToList();
             var signUp = await _people.SignUpAddressesAsync(kept.Where(i => i.ModelId != null).Select(i => i.ModelId!).Distinct().ToList(), options, ct).ConfigureAwait(false);
             var teams = _teams;
             return new Results(kept.Select(i => new Invite
             {
-                Id = i.Id, Email = i.Email, Status = i.Status, Link = i.Link, TeamId = i.TeamId, ModelId = i.ModelId, CreatedAt = i.CreatedAt,
+                Id = i.Id, Email = i.Email, Status = i.Status, Link = i.Link, TeamId = i.TeamId, ModelId = i.ModelId, CreatedAt = i.CreatedAt, ExpiresAt = i.ExpiresAt,
                 TeamName = i.TeamName ?? teams?.FirstOrDefault(t => t.Id == i.TeamId)?.Name,
                 SignUpEmail = i.ModelId != null && signUp.TryGetValue(i.ModelId, out var address) && !string.Equals(address, i.Email, StringComparison.OrdinalIgnoreCase)
                     ? address : i.SignUpEmail,

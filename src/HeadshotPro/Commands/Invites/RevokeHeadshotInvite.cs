@@ -156,7 +156,7 @@ namespace HeadshotPro.Commands
             return new Invite
             {
                 Id = invite.Id, Email = invite.Email, Status = InviteStatus.Revoked, Link = invite.Link, TeamId = invite.TeamId, TeamName = invite.TeamName,
-                ModelId = invite.ModelId, CreatedAt = invite.CreatedAt, Outcome = "Revoked",
+                ModelId = invite.ModelId, CreatedAt = invite.CreatedAt, ExpiresAt = invite.ExpiresAt, Outcome = "Revoked",
                 SignUpEmail = signUp != null && !string.Equals(signUp, invite.Email, StringComparison.OrdinalIgnoreCase) ? signUp : null,
             };
         }

@@ -86,6 +86,33 @@ public class DeadServiceTests
     }
 
     [Fact(Timeout = Limits.Test)]
+    public async Task A_run_stopped_while_every_connection_is_refused_names_those_requests_as_not_sent()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        var answering = new AnsweringHost();
+        using var host = new PowerShellHost(answering);
+        host.Connect(sandbox);
+        await sandbox.Server.OutageAsync(null);
+
+        var (shell, _) = host.Begin("'ann@corp.example', 'bob@corp.example' | New-HeadshotInvite -Verbose");
+        using var __ = shell;
+        // Both requests went out and found nothing listening (their verbose lines say so); the service is not given up on yet.
+        bool Refused(string who) => shell.Streams.Verbose.ToList().Any(v => v.Message.Contains($"for {who} -> no answer"));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!(Refused("ann@corp.example") && Refused("bob@corp.example")) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.True(Refused("ann@corp.example") && Refused("bob@corp.example"), "no refused attempt was reported");
+        shell.Stop();
+
+        // Nothing reached the server, so neither "may have been invited": not sent, or (past the few seconds the service
+        // is given) failed as ServiceUnreachable.
+        var warning = Assert.Single(answering.HostWarnings);
+        Assert.DoesNotContain("may have been invited", warning);
+        Assert.Matches(@"(Taken but not sent|Failed with ServiceUnreachable): (ann|bob)@corp\.example", warning);
+        Assert.Contains("ann@corp.example", warning);
+        Assert.Contains("bob@corp.example", warning);
+    }
+
+    [Fact(Timeout = Limits.Test)]
     public async Task A_command_against_a_service_that_is_gone_ends_in_seconds_as_not_sent_and_the_next_at_once()
     {
         await using var sandbox = await TestSandbox.StartAsync();

@@ -74,6 +74,12 @@ public static class FaultKind
         Gateway401, RateLimitOutlier,
     };
 
+    /// <summary>No fault: in <c>nextFaults</c>, a request answered as it would be, so a script can reach past a command's first requests.</summary>
+    public const string None = "none";
+
+    /// <summary>What <c>nextFaults</c> accepts: every kind, and <see cref="None"/>.</summary>
+    public static readonly string[] Scriptable = All.Append(None).ToArray();
+
     /// <summary>The passing troubles of a healthy service, which <c>--fault-rate</c> draws from; the rest only come by <c>nextFaults</c>.</summary>
     public static readonly string[] Transient =
     {
@@ -230,7 +236,7 @@ public sealed partial class SandboxState
         double[]? WebhookRetrySchedule = null, string? ListOrder = null, double? PersonalAddressShare = null,
         bool SetPagingFault = false, string? PagingFault = null,
         int? ShrinkWindowSeconds = null, bool SetOutageAfterRequests = false, int? OutageAfterRequests = null,
-        bool SetOutageSeconds = false, double? OutageSeconds = null);
+        bool SetOutageSeconds = false, double? OutageSeconds = null, int? LatencyJitterMs = null);
 
     public void Apply(SettingsChange change)
     {
@@ -300,7 +306,11 @@ public sealed partial class SandboxState
         lock (_gate)
         {
             string? kind = null;
-            if (_scriptedFaults.Count > 0) kind = _scriptedFaults.Dequeue();
+            if (_scriptedFaults.Count > 0)
+            {
+                kind = _scriptedFaults.Dequeue();
+                if (kind == FaultKind.None) return null;
+            }
             else if (FaultRate > 0 && _faultRandom.NextDouble() < FaultRate)
                 kind = FaultKind.Transient[_faultRandom.Next(FaultKind.Transient.Length)];
             if (kind is not null) _faultCounts[kind]++;
@@ -411,6 +421,7 @@ public sealed partial class SandboxState
                 settings = new
                 {
                     latencyMs = LatencyMs,
+                    latencyJitterMs = LatencyJitterMs,
                     rateLimit = RateLimit,
                     rateWindowSeconds = RateWindowSeconds,
                     faultRate = FaultRate,

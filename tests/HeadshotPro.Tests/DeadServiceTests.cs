@@ -44,8 +44,8 @@ public class DeadServiceTests
     [Fact(Timeout = Limits.Bulk)]
     public async Task A_service_gone_mid_run_is_given_up_on_in_seconds_and_every_address_is_accounted_for_once()
     {
-        // Connect's request and 100 invites are answered; then nothing listens any more.
-        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 0, Credits = 2000, OutageAfterRequests = 101 });
+        // Connect's request, the run's balance read and 100 invites are answered; then nothing listens any more.
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 0, Credits = 2000, OutageAfterRequests = 102 });
         using var host = new PowerShellHost();
         host.Connect(sandbox);
         var result = await RunAsync(sandbox, host, Addresses(1000) + " | New-HeadshotInvite", TimeSpan.FromSeconds(60));
@@ -75,7 +75,7 @@ public class DeadServiceTests
     [Fact(Timeout = Limits.Bulk)]
     public async Task A_blip_of_two_seconds_fails_nothing()
     {
-        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 0, Credits = 1000, LatencyMs = 20, OutageAfterRequests = 51, OutageSeconds = 2 });
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 0, Credits = 1000, LatencyMs = 20, OutageAfterRequests = 52, OutageSeconds = 2 });
         using var host = new PowerShellHost();
         host.Connect(sandbox);
         var result = await RunAsync(sandbox, host, Addresses(300) + " | New-HeadshotInvite", TimeSpan.FromSeconds(60));
@@ -92,7 +92,7 @@ public class DeadServiceTests
         var answering = new AnsweringHost();
         using var host = new PowerShellHost(answering);
         host.Connect(sandbox);
-        await sandbox.Server.OutageAsync(null);
+        await sandbox.SettingsAsync(new { outageAfterRequests = 1 }); // gone once the run has read the balance
 
         var (shell, _) = host.Begin("'ann@corp.example', 'bob@corp.example' | New-HeadshotInvite -Verbose");
         using var __ = shell;

@@ -215,6 +215,12 @@ namespace HeadshotPro.Commands
             return true;
         }
 
+        /// <summary>How many items' requests are in flight (their results not written yet).</summary>
+        protected int RequestsInFlight => _inFlight.Count;
+
+        /// <summary>Waits for one item in flight to end and writes its result (call only while <see cref="RequestsInFlight"/> is above 0).</summary>
+        protected void AwaitOneResult() => TakeOne();
+
         /// <summary>A result that needs no request (an existing invite, a local error) counts in progress too.</summary>
         protected void CountLocal(bool succeeded)
         {

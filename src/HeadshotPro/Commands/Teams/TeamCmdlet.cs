@@ -40,7 +40,7 @@ namespace HeadshotPro.Commands
             var given = value is Team team ? team.Id : (value?.ToString() ?? "").Trim();
             var found = FindTeam(Current!.Teams, given);
             if (found == null && value is Team named) found = FindTeam(Current.Teams, named.Name);
-            if (found == null) WriteError(TeamNotFound(value is Team t ? t.Name : given, Current));
+            if (found == null) WriteError(TeamNotFound(Given(input), Current));
             return found;
         }
 

@@ -1,19 +1,19 @@
 #!/usr/bin/env pwsh
 # Pacing by the server's clock, at the speed of the ideal: invites at 50 requests per window, for 5 s and 60 s windows, in a
 # fresh process state each run (a new sandbox, a new connection, so the server's clock is learned from scratch). The ideal
-# is the moment the last window opens, counted from Connect's request, which opens the first. Prints figures; never passes
-# or fails on time.
+# is the moment the last window opens, counted from Connect's request, which opens the first; New-HeadshotInvite reads the
+# balance before its first invite, one request more. Prints figures; never passes or fails on time.
 $ErrorActionPreference = 'Stop'
 $root = Resolve-Path "$PSScriptRoot/.."
 Import-Module "$root/out/HeadshotPro" -Force
 Import-Module "$root/src/HeadshotPro.Sandbox/SandboxProcess.psm1" -Force
 
 $cases = @(
-    @{ Window = 5; Invites = 149; Runs = 3 }   # with Connect's request, 150: three windows, the third opening at 10 s
-    @{ Window = 60; Invites = 99; Runs = 2 }   # 100: two windows, the second opening at 60 s
+    @{ Window = 5; Invites = 148; Runs = 3 }   # with Connect's request and the balance read, 150: three windows, the third opening at 10 s
+    @{ Window = 60; Invites = 98; Runs = 2 }   # 100: two windows, the second opening at 60 s
 )
 $rows = foreach ($case in $cases) {
-    $windows = [math]::Ceiling(($case.Invites + 1) / 50)
+    $windows = [math]::Ceiling(($case.Invites + 2) / 50)
     $ideal = ($windows - 1) * $case.Window
     $runs = foreach ($run in 1..$case.Runs) {
         $sandbox = Start-HeadshotSandbox -Arguments '--rate-limit', '50', '--rate-window-seconds', $case.Window, '--credits', '1000'

@@ -1,6 +1,6 @@
 #!/usr/bin/env pwsh
-# A service that goes away mid-run: the sandbox stops listening (connections refused) once Connect's request and the first
-# invites were answered. Prints how long New-HeadshotInvite kept going after that, and whether every address was accounted
+# A service that goes away mid-run: the sandbox stops listening (connections refused) once Connect's request, the run's
+# balance read and the first invites were answered. Prints how long New-HeadshotInvite kept going after that, and whether every address was accounted
 # for once. Prints figures; never passes or fails on time.
 param(
     # (addresses, invites answered before the service goes away)
@@ -13,8 +13,9 @@ Import-Module "$root/src/HeadshotPro.Sandbox/SandboxProcess.psm1" -Force
 
 $rows = foreach ($case in $Cases) {
     $addresses, $before = $case
-    # Connect's request is the first the sandbox answers; the outage begins once $before invites more were answered.
-    $sandbox = Start-HeadshotSandbox -Arguments '--rate-limit', '0', '--credits', '100000', '--outage-after-requests', ($before + 1)
+    # Connect's request and the balance read before the first invite are the first the sandbox answers; the outage begins
+    # once $before invites more were answered.
+    $sandbox = Start-HeadshotSandbox -Arguments '--rate-limit', '0', '--credits', '100000', '--outage-after-requests', ($before + 2)
     try {
         Connect-HeadshotPro -ApiKey $sandbox.ApiKey -BaseUri $sandbox.BaseUri
         $started = [DateTime]::UtcNow

@@ -101,7 +101,8 @@ internal sealed partial class ApiEndpoints
         var key = BearerToken(ctx.Request);
         var rate = _state.CountRequest(key ?? "", DateTime.UtcNow);
         await Json.BufferAsync(ctx.Request).ConfigureAwait(false);
-        if (_state.LatencyMs > 0) await WaitLatencyAsync(ctx).ConfigureAwait(false);
+        var latency = _state.DrawLatencyMs();
+        if (latency > 0) await WaitLatencyAsync(ctx, latency).ConfigureAwait(false);
         if (rate.Enabled)
         {
             ctx.Response.Headers["X-RateLimit-Limit"] = rate.Limit.ToString(CultureInfo.InvariantCulture);
@@ -130,15 +131,15 @@ internal sealed partial class ApiEndpoints
     }
 
     /// <summary>A real server finishes what it started when the client hangs up; only <c>cancelOnDisconnect</c> (or shutdown) stops the wait.</summary>
-    private async Task WaitLatencyAsync(HttpContext ctx)
+    private async Task WaitLatencyAsync(HttpContext ctx, int milliseconds)
     {
         if (!_state.CancelOnDisconnect)
         {
-            await Task.Delay(_state.LatencyMs, _stopping).ConfigureAwait(false);
+            await Task.Delay(milliseconds, _stopping).ConfigureAwait(false);
             return;
         }
         using var either = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping);
-        await Task.Delay(_state.LatencyMs, either.Token).ConfigureAwait(false);
+        await Task.Delay(milliseconds, either.Token).ConfigureAwait(false);
     }
 
     private StringValues ResetHeader(DateTime realReset)

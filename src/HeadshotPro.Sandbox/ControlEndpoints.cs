@@ -116,18 +116,19 @@ internal sealed class ControlEndpoints
         var known = new[] { "latencyMs", "rateLimit", "rateWindowSeconds", "faultRate", "faultSeed", "inviteLimit", "nextFaults", "creditsMethods",
             "clockSkewSeconds", "cancelOnDisconnect", "resetHeaderFormat", "lifecycleSeconds", "photoLinkSeconds", "photoFaults", "photoFaultRate",
             "photoLatencyMs", "webhookUrl", "webhookSecret", "webhookRetrySchedule", "listOrder", "personalAddressShare", "pagingFault", "shrinkWindowSeconds", "outageAfterRequests", "outageSeconds",
-            "inviteLinkDays", "inviteExpiresAtField", "existingUsers", "downloadLinksLimit" };
+            "inviteLinkDays", "inviteExpiresAtField", "existingUsers", "downloadLinksLimit", "latencyJitterMs" };
         foreach (var p in root.EnumerateObject())
             if (!known.Contains(p.Name)) return (400, Json.Error($"Unknown setting '{p.Name}'. Known: {string.Join(", ", known)}.", "INVALID_REQUEST"));
 
         if (!TryInt(root, "latencyMs", out var latency) || latency < 0) return Bad("latencyMs must be a whole number >= 0");
+        if (!TryInt(root, "latencyJitterMs", out var latencyJitter) || latencyJitter < 0) return Bad("latencyJitterMs must be a whole number >= 0");
         if (!TryInt(root, "rateLimit", out var rateLimit) || rateLimit < 0) return Bad("rateLimit must be a whole number >= 0 (0 turns it off)");
         if (!TryInt(root, "rateWindowSeconds", out var window) || window < 1) return Bad("rateWindowSeconds must be a whole number >= 1");
         if (!TryInt(root, "faultSeed", out var seed)) return Bad("faultSeed must be a whole number");
         if (!TryInt(root, "inviteLimit", out var inviteLimit) || inviteLimit < 0) return Bad("inviteLimit must be a whole number >= 0, or null for no limit");
         if (!TryRate(root, "faultRate", out var faultRate)) return Bad("faultRate must be a number from 0 to 1");
-        if (!TryKinds(root, "nextFaults", FaultKind.All, out var nextFaults, out var unknownFault))
-            return Bad(unknownFault is null ? "nextFaults must be an array of fault kinds" : $"unknown fault kind '{unknownFault}'; known: {string.Join(", ", FaultKind.All)}");
+        if (!TryKinds(root, "nextFaults", FaultKind.Scriptable, out var nextFaults, out var unknownFault))
+            return Bad(unknownFault is null ? "nextFaults must be an array of fault kinds" : $"unknown fault kind '{unknownFault}'; known: {string.Join(", ", FaultKind.Scriptable)}");
 
         if (!TryInt(root, "clockSkewSeconds", out var skew) || skew is < -86_400 or > 86_400) return Bad("clockSkewSeconds must be a whole number from -86400 to 86400");
         bool? cancelOnDisconnect = null;
@@ -210,7 +211,7 @@ internal sealed class ControlEndpoints
             lifecycle, linkSeconds, photoFaults, photoFaultRate, photoLatency, setWebhookUrl, webhookUrl, webhookSecret, webhookSchedule,
             listOrder, personalShare,
             setPagingFault, pagingFault, shrinkWindow, setOutageAfter, outageAfter, setOutageSeconds, outageSeconds,
-            inviteLinkDays, inviteExpiresAtField, existingUsers, setDownloadLinksLimit, downloadLinksLimit));
+            inviteLinkDays, inviteExpiresAtField, existingUsers, setDownloadLinksLimit, downloadLinksLimit, latencyJitter));
         return (200, _state.Snapshot());
     }
 

@@ -13,6 +13,8 @@ public sealed record SandboxOptions
     /// <summary>The starting balance; fractional balances (12.75) are the vendor's Lite package.</summary>
     public decimal Credits { get; init; } = 100;
     public int LatencyMs { get; init; }
+    /// <summary>Up to this many milliseconds more each request waits (a seeded draw): requests are processed in an order of their own.</summary>
+    public int LatencyJitterMs { get; init; }
     /// <summary>Requests per window and key; 0 turns rate limiting (and its headers) off.</summary>
     public int RateLimit { get; init; } = 300;
     public int RateWindowSeconds { get; init; } = 60;
@@ -58,7 +60,7 @@ public sealed record SandboxOptions
     public double? OutageSeconds { get; init; }
 
     public const string Usage =
-        "usage: HeadshotPro.Sandbox [--urls URL] [--api-key KEY] [--credits N] [--latency-ms N] " +
+        "usage: HeadshotPro.Sandbox [--urls URL] [--api-key KEY] [--credits N] [--latency-ms N] [--latency-jitter-ms N] " +
         "[--rate-limit N] [--rate-window-seconds N] [--fault-rate 0..1] [--fault-seed N] [--invite-limit N] " +
         "[--clock-skew-seconds -86400..86400] [--cancel-on-disconnect] " +
         "[--reset-header-format iso|unix-seconds|unix-ms|delta-seconds|huge|infinity|garbage|negative|multiple] " +
@@ -92,6 +94,7 @@ public sealed record SandboxOptions
                 "--api-key" => options with { ApiKey = NonEmpty(name, Value()) },
                 "--credits" => options with { Credits = Credit(name, Value()) },
                 "--latency-ms" => options with { LatencyMs = Int(name, Value(), 0, 3_600_000) },
+                "--latency-jitter-ms" => options with { LatencyJitterMs = Int(name, Value(), 0, 3_600_000) },
                 "--rate-limit" => options with { RateLimit = Int(name, Value(), 0, int.MaxValue) },
                 "--rate-window-seconds" => options with { RateWindowSeconds = Int(name, Value(), 1, 86_400) },
                 "--fault-rate" => options with { FaultRate = Rate(name, Value()) },

@@ -15,11 +15,24 @@ public static class PagingFaultKind
     public static readonly string[] All = { IgnoreOffset, RepeatPage, AlwaysMore };
 }
 
-/// <summary>How the service itself misbehaves: paging faults, a rate-limit window that shrinks, an outage.</summary>
+/// <summary>How the service itself misbehaves: paging faults, a rate-limit window that shrinks, an outage, answer times that vary.</summary>
 public sealed partial class SandboxState
 {
     private int? _outageAfterRequests;
     private double? _outageSeconds;
+    private Random _latencyRandom = new(0);
+
+    /// <summary>
+    /// Up to this many milliseconds more than <see cref="LatencyMs"/> each <c>/api/</c> request waits (a seeded draw), so
+    /// requests handled at once are processed in an order of their own, as a real service's are.
+    /// </summary>
+    public int LatencyJitterMs { get; private set; }
+
+    /// <summary>How long this request waits before it is processed: the latency and its draw of the jitter.</summary>
+    public int DrawLatencyMs()
+    {
+        lock (_gate) return LatencyMs + (LatencyJitterMs > 0 ? _latencyRandom.Next(LatencyJitterMs + 1) : 0);
+    }
 
     /// <summary>One of <see cref="PagingFaultKind.All"/>, or null for correct paging.</summary>
     public string? PagingFault { get; private set; }
@@ -32,6 +45,8 @@ public sealed partial class SandboxState
         PagingFault = _startup.PagingFault;
         _outageAfterRequests = _startup.OutageAfterRequests;
         _outageSeconds = _startup.OutageSeconds;
+        LatencyJitterMs = _startup.LatencyJitterMs;
+        _latencyRandom = new Random(_startup.FaultSeed);
     }
 
     /// <summary>An <c>/api/</c> request was handled: it counts toward an outage due after so many.</summary>
@@ -58,5 +73,7 @@ public sealed partial class SandboxState
         if (change.ShrinkWindowSeconds is { } seconds) RateWindowSeconds = seconds; // the windows keep their start and count
         if (change.SetOutageAfterRequests) _outageAfterRequests = change.OutageAfterRequests;
         if (change.SetOutageSeconds) _outageSeconds = change.OutageSeconds;
+        if (change.LatencyJitterMs is { } jitter) LatencyJitterMs = jitter;
+        if (change.FaultSeed is { } seed) _latencyRandom = new Random(seed);
     }
 }

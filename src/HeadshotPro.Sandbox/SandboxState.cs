@@ -75,6 +75,12 @@ public static class FaultKind
         Gateway401, RateLimitOutlier,
     };
 
+    /// <summary>No fault: in <c>nextFaults</c>, a request answered as it would be, so a script can reach past a command's first requests.</summary>
+    public const string None = "none";
+
+    /// <summary>What <c>nextFaults</c> accepts: every kind, and <see cref="None"/>.</summary>
+    public static readonly string[] Scriptable = All.Append(None).ToArray();
+
     /// <summary>The passing troubles of a healthy service, which <c>--fault-rate</c> draws from; the rest only come by <c>nextFaults</c>.</summary>
     public static readonly string[] Transient =
     {
@@ -233,7 +239,7 @@ public sealed partial class SandboxState
         int? ShrinkWindowSeconds = null, bool SetOutageAfterRequests = false, int? OutageAfterRequests = null,
         bool SetOutageSeconds = false, double? OutageSeconds = null,
         double? InviteLinkDays = null, bool? InviteExpiresAtField = null, IReadOnlyList<string>? ExistingUsers = null,
-        bool SetDownloadLinksLimit = false, int? DownloadLinksLimit = null);
+        bool SetDownloadLinksLimit = false, int? DownloadLinksLimit = null, int? LatencyJitterMs = null);
 
     public void Apply(SettingsChange change)
     {
@@ -303,7 +309,11 @@ public sealed partial class SandboxState
         lock (_gate)
         {
             string? kind = null;
-            if (_scriptedFaults.Count > 0) kind = _scriptedFaults.Dequeue();
+            if (_scriptedFaults.Count > 0)
+            {
+                kind = _scriptedFaults.Dequeue();
+                if (kind == FaultKind.None) return null;
+            }
             else if (FaultRate > 0 && _faultRandom.NextDouble() < FaultRate)
                 kind = FaultKind.Transient[_faultRandom.Next(FaultKind.Transient.Length)];
             if (kind is not null) _faultCounts[kind]++;
@@ -415,6 +425,7 @@ public sealed partial class SandboxState
                 settings = new
                 {
                     latencyMs = LatencyMs,
+                    latencyJitterMs = LatencyJitterMs,
                     rateLimit = RateLimit,
                     rateWindowSeconds = RateWindowSeconds,
                     faultRate = FaultRate,

@@ -134,7 +134,8 @@ public class EnvironmentConnectionTests
             await sandbox.Control.PostAsync("reset", null);
             var rejected = host.Run("'y@corp.example', 'z@corp.example' | New-HeadshotInvite");
             Assert.Equal("ApiKeyRejected", rejected.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
-            Assert.Equal(new[] { "POST /api/v1/organization/invite 401" },
+            // The one request is the balance read before the first invite.
+            Assert.Equal(new[] { "POST /api/v1/organization/credits 401" },
                 (await sandbox.JournalAsync()).Select(e => $"{e!["method"]} {e["path"]} {e["status"]}"));
         }
         finally

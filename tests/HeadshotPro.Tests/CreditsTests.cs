@@ -61,4 +61,109 @@ public class CreditsTests
         Assert.Equal(("InsufficientCredits", (object)"cy@corp.example"), (error.FullyQualifiedErrorId.Split(',')[0], error.TargetObject));
         Assert.Equal(0.75m, sandbox.Server.State.Credits);
     }
+
+    private static readonly string[] Six = Enumerable.Range(1, 6).Select(i => $"user{i}@corp.example").ToArray();
+
+    private static string Invite(IEnumerable<string> people, string options = "") =>
+        string.Join(", ", people.Select(p => $"'{p}'")) + " | New-HeadshotInvite -ThrottleLimit 6 " + options;
+
+    private static IEnumerable<string> Invited(PowerShellHost.Result result) => result.Output.Select(o => ((Invite)o.BaseObject).Email).Order();
+
+    private static IEnumerable<string> Short(PowerShellHost.Result result) =>
+        result.Errors.Where(e => e.FullyQualifiedErrorId.StartsWith("InsufficientCredits")).Select(e => (string)e.TargetObject).Order();
+
+    /// <summary>What a dry run's lines say would be invited (its own lines only: those after <paramref name="skip"/>).</summary>
+    private static IEnumerable<string> WouldInvite(RecordingHost console, int skip) =>
+        console.Lines.Skip(skip).Where(l => l.StartsWith("What if: Invite ")).Select(l => l.Split(' ')[3]).Order();
+
+    [Theory(Timeout = Limits.Bulk)]
+    [InlineData(2.0, 0.0)]
+    [InlineData(2.5, 0.0)]
+    [InlineData(3.75, 0.25)]
+    public async Task When_credits_run_short_the_addresses_earliest_in_the_input_get_them_as_the_dry_run_said(double balance, double faultRate)
+    {
+        // Answer times vary (a jitter of up to 300 ms), so the server takes concurrent requests in an order of its own.
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 0, LatencyMs = 20, LatencyJitterMs = 300, FaultRate = faultRate });
+        var console = new RecordingHost("Default Host");
+        using var host = new PowerShellHost(console);
+        host.Connect(sandbox);
+        var credits = (decimal)balance;
+        var whole = (int)Math.Floor(credits);
+        for (var round = 1; round <= 3; round++)
+        {
+            await sandbox.Control.PostAsync("reset", null);
+            await sandbox.SettingsAsync(new { faultSeed = round });
+            sandbox.Server.State.SetCredits(credits);
+            var seen = console.Lines.Count;
+            var dryRun = host.Run(Invite(Six, "-WhatIf"));
+            Assert.Empty(dryRun.Errors);
+            Assert.Equal(Six.Take(whole), WouldInvite(console, seen));
+
+            var real = host.Run(Invite(Six));
+            Assert.Equal(Six.Take(whole), Invited(real));
+            Assert.Equal(Six.Skip(whole), Short(real));
+            Assert.Equal(Six.Length - whole, real.Errors.Count);
+            Assert.Equal(credits - whole, sandbox.Server.State.Credits);
+        }
+    }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task The_credit_of_an_address_the_server_refuses_goes_to_the_next_one_in_the_input()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 0, LatencyMs = 20, LatencyJitterMs = 300, Credits = 3 });
+        var console = new RecordingHost("Default Host");
+        using var host = new PowerShellHost(console);
+        host.Connect(sandbox);
+        Assert.Equal(200, (await sandbox.InviteAsync(Six[0])).Status); // the first is invited already: its request takes no credit
+        var dryRun = host.Run(Invite(Six, "-WhatIf"));
+        Assert.Equal(Six.Skip(1).Take(2), WouldInvite(console, 0));
+
+        var real = host.Run(Invite(Six));
+        Assert.Equal(Six.Skip(1).Take(2), Invited(real));
+        Assert.Equal("InviteAlreadyExists", real.Errors.Single(e => (string)e.TargetObject == Six[0]).FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Equal(Six.Skip(3), Short(real));
+        Assert.Equal(0m, sandbox.Server.State.Credits);
+    }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task When_the_balance_cannot_be_read_invites_go_one_at_a_time_so_the_earliest_still_get_the_credits()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 0, LatencyMs = 20, LatencyJitterMs = 300, Credits = 2 });
+        using var host = new PowerShellHost();
+        host.Connect(sandbox);
+        await sandbox.Control.PostAsync("reset", null);
+        sandbox.Server.State.SetCredits(2);
+        await sandbox.SettingsAsync(new { nextFaults = new[] { "redirect" } }); // the balance read at the start fails, and is not retried
+        var real = host.Run(Invite(Six));
+        Assert.Contains(real.Warnings, w => w.StartsWith("Could not read the balance"));
+        Assert.Equal(Six.Take(2), Invited(real));
+        Assert.Equal(Six.Skip(2), Short(real));
+        Assert.Equal(1, TestSandbox.Counter(await sandbox.StateAsync(), "mostInFlight"));
+        // After the server's 402 nothing more is sent.
+        Assert.Equal(3, (await sandbox.JournalAsync()).Count(e => (string?)e!["method"] == "POST" && (string?)e["path"] == "/api/v1/organization/invite"));
+    }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task A_balance_spent_elsewhere_mid_run_is_said_in_the_errors_and_nothing_more_is_sent()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 0, LatencyMs = 1000, Credits = 6 });
+        using var host = new PowerShellHost();
+        host.Connect(sandbox);
+        var eight = Enumerable.Range(1, 8).Select(i => $"user{i}@corp.example").ToArray();
+        var (shell, pending) = host.Begin(string.Join(", ", eight.Select(p => $"'{p}'")) + " | New-HeadshotInvite -ThrottleLimit 4");
+        using var _ = shell;
+        // Four invites wait at the server; meanwhile another run spends all but one of the six credits read at the start.
+        Assert.Equal(4, await sandbox.WaitForInFlightAsync(4));
+        sandbox.Server.State.SetCredits(1);
+        var result = PowerShellHost.Ended(shell, await Task.Factory.FromAsync(pending, shell.EndInvoke));
+
+        var invited = result.Output.Select(o => ((Invite)o.BaseObject).Email).ToList();
+        Assert.Single(invited);
+        Assert.Equal(eight.Except(invited).Order(), result.Errors.Select(e => (string)e.TargetObject).Order());
+        Assert.All(result.Errors, e => Assert.StartsWith("InsufficientCredits", e.FullyQualifiedErrorId));
+        var refused = result.Errors.Where(e => e.ErrorDetails.Message.Contains("402")).ToList();
+        Assert.Equal(3, refused.Count);
+        Assert.All(refused, e => Assert.Contains("fewer credits than the balance read at the start of this run (6)", e.ErrorDetails.Message));
+        Assert.Equal(4, (await sandbox.JournalAsync()).Count(e => (string?)e!["method"] == "POST" && (string?)e["path"] == "/api/v1/organization/invite"));
+    }
 }

@@ -44,8 +44,8 @@ public class DeadServiceTests
     [Fact(Timeout = Limits.Bulk)]
     public async Task A_service_gone_mid_run_is_given_up_on_in_seconds_and_every_address_is_accounted_for_once()
     {
-        // Connect's request and 100 invites are answered; then nothing listens any more.
-        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 0, Credits = 2000, OutageAfterRequests = 101 });
+        // Connect's request, the run's balance read and 100 invites are answered; then nothing listens any more.
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 0, Credits = 2000, OutageAfterRequests = 102 });
         using var host = new PowerShellHost();
         host.Connect(sandbox);
         var result = await RunAsync(sandbox, host, Addresses(1000) + " | New-HeadshotInvite", TimeSpan.FromSeconds(60));
@@ -75,7 +75,7 @@ public class DeadServiceTests
     [Fact(Timeout = Limits.Bulk)]
     public async Task A_blip_of_two_seconds_fails_nothing()
     {
-        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 0, Credits = 1000, LatencyMs = 20, OutageAfterRequests = 51, OutageSeconds = 2 });
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 0, Credits = 1000, LatencyMs = 20, OutageAfterRequests = 52, OutageSeconds = 2 });
         using var host = new PowerShellHost();
         host.Connect(sandbox);
         var result = await RunAsync(sandbox, host, Addresses(300) + " | New-HeadshotInvite", TimeSpan.FromSeconds(60));
@@ -83,6 +83,33 @@ public class DeadServiceTests
         Assert.Empty(result.Errors.Select(e => e.ErrorDetails?.Message ?? e.ToString()));
         Assert.Equal(300, result.Output.Count);
         Assert.Equal(300, sandbox.Server.State.ListInvites().Count);
+    }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task A_run_stopped_while_every_connection_is_refused_names_those_requests_as_not_sent()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        var answering = new AnsweringHost();
+        using var host = new PowerShellHost(answering);
+        host.Connect(sandbox);
+        await sandbox.SettingsAsync(new { outageAfterRequests = 1 }); // gone once the run has read the balance
+
+        var (shell, _) = host.Begin("'ann@corp.example', 'bob@corp.example' | New-HeadshotInvite -Verbose");
+        using var __ = shell;
+        // Both requests went out and found nothing listening (their verbose lines say so); the service is not given up on yet.
+        bool Refused(string who) => shell.Streams.Verbose.ToList().Any(v => v.Message.Contains($"for {who} -> no answer"));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!(Refused("ann@corp.example") && Refused("bob@corp.example")) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.True(Refused("ann@corp.example") && Refused("bob@corp.example"), "no refused attempt was reported");
+        shell.Stop();
+
+        // Nothing reached the server, so neither "may have been invited": not sent, or (past the few seconds the service
+        // is given) failed as ServiceUnreachable.
+        var warning = Assert.Single(answering.HostWarnings);
+        Assert.DoesNotContain("may have been invited", warning);
+        Assert.Matches(@"(Taken but not sent|Failed with ServiceUnreachable): (ann|bob)@corp\.example", warning);
+        Assert.Contains("ann@corp.example", warning);
+        Assert.Contains("bob@corp.example", warning);
     }
 
     [Fact(Timeout = Limits.Test)]

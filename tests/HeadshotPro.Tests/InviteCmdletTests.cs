@@ -115,7 +115,7 @@ public class InviteCmdletTests
         var emitted = skipped.Output.Select(o => (Invite)o.BaseObject).ToDictionary(i => i.Email, i => i.Id!);
         Assert.Equal(new[] { "ann@corp.example", "bob@corp.example", "cy@corp.example" }, emitted.Keys.Order());
         var requests = (await sandbox.JournalAsync()).Skip(before).Select(e => $"{e!["method"]} {e["path"]}").ToList();
-        Assert.Equal(new[] { "GET /api/v1/organization/invites", "POST /api/v1/organization/invite" }, requests);
+        Assert.Equal(new[] { "GET /api/v1/organization/invites", "POST /api/v1/organization/credits", "POST /api/v1/organization/invite" }, requests);
         // The existing invites are emitted as the server has them (the ones made after the reset), and cy's is the new one.
         var onServer = sandbox.Server.State.ListInvites().ToDictionary(i => i.Email, i => i.Id);
         Assert.Equal(3, onServer.Count);
@@ -155,7 +155,8 @@ public class InviteCmdletTests
             Assert.Equal(ErrorCategory.QuotaExceeded, e.CategoryInfo.Category);
         });
         Assert.Equal(Enumerable.Range(4, 5).Select(i => $"user{i}@corp.example"), result.Errors.Select(e => (string)e.TargetObject).Order());
-        Assert.Equal(new[] { "POST 200", "POST 200", "POST 200", "POST 402" }, await InvitePostsAsync(sandbox));
+        // The balance read before the first invite said three: the fourth is not even sent.
+        Assert.Equal(new[] { "POST 200", "POST 200", "POST 200" }, await InvitePostsAsync(sandbox));
     }
 
     [Fact(Timeout = Limits.Test)]
@@ -173,7 +174,8 @@ public class InviteCmdletTests
     [Fact(Timeout = Limits.Test)]
     public async Task MaxRetryWaitSec_on_the_command_overrides_the_connections_cap()
     {
-        var (sandbox, host) = await ConnectedAsync(new SandboxOptions { RateLimit = 2, RateWindowSeconds = 60 });
+        // A window of three: Connect's request, the balance read, a's invite.
+        var (sandbox, host) = await ConnectedAsync(new SandboxOptions { RateLimit = 3, RateWindowSeconds = 60 });
         await using var _ = sandbox;
         using var __ = host;
         var result = host.Run("'a@corp.example', 'b@corp.example' | New-HeadshotInvite -MaxRetryWaitSec 0 -ThrottleLimit 1");
@@ -214,7 +216,7 @@ public class InviteCmdletTests
     [Fact(Timeout = Limits.Test)]
     public async Task Connects_MaxRetryWaitSec_caps_every_requests_wait_and_a_request_past_it_is_RateLimitRetriesExhausted()
     {
-        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 2, RateWindowSeconds = 60 });
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 3, RateWindowSeconds = 60 });
         using var host = new PowerShellHost();
         host.Connect(sandbox, "-MaxRetryWaitSec 1");
         var result = host.Run("'a@corp.example', 'b@corp.example' | New-HeadshotInvite -ThrottleLimit 1");
@@ -223,8 +225,8 @@ public class InviteCmdletTests
         Assert.Equal(("RateLimitRetriesExhausted", ErrorCategory.LimitsExceeded, (object)"b@corp.example"),
             (error.FullyQualifiedErrorId.Split(',')[0], error.CategoryInfo.Category, error.TargetObject));
         Assert.Contains("-MaxRetryWaitSec", error.ErrorDetails.Message);
-        // The window (Connect's request and a's) was known to be spent: b was not sent to collect a 429.
-        Assert.Equal(new[] { "POST /api/v1/organization/credits 200", "POST /api/v1/organization/invite 200" },
+        // The window (Connect's request, the balance read and a's) was known to be spent: b was not sent to collect a 429.
+        Assert.Equal(new[] { "POST /api/v1/organization/credits 200", "POST /api/v1/organization/credits 200", "POST /api/v1/organization/invite 200" },
             (await sandbox.JournalAsync()).Select(e => $"{e!["method"]} {e["path"]} {e["status"]}"));
     }
 
@@ -234,7 +236,7 @@ public class InviteCmdletTests
         var (sandbox, host) = await ConnectedAsync();
         await using var _ = sandbox;
         using var __ = host;
-        await sandbox.SettingsAsync(new { nextFaults = Enumerable.Repeat(FaultKind.Html503, 4) });
+        await sandbox.SettingsAsync(new { nextFaults = Enumerable.Repeat(FaultKind.Html503, 4).Prepend(FaultKind.None) }); // past the balance read
         var result = host.Run("'a@corp.example', 'b@corp.example' | New-HeadshotInvite -ThrottleLimit 1");
         Assert.Equal("b@corp.example", ((Invite)Assert.Single(result.Output).BaseObject).Email);
         var error = Assert.Single(result.Errors);

@@ -30,6 +30,27 @@ public class InviteLookupTests
         (await sandbox.JournalAsync()).Count(e => (string?)e!["method"] == "GET");
 
     [Fact(Timeout = Limits.Test)]
+    public async Task An_invite_piped_in_after_the_invites_were_read_is_found_by_its_id()
+    {
+        var (sandbox, host) = await StartAsync();
+        await using var _ = sandbox;
+        using var __ = host;
+        await InviteAsync(sandbox, "ann@corp.example");
+        // As in New-HeadshotInvite | Get-HeadshotInvite: the command reads the invites for the first input, and a later
+        // input is an invite made after that read.
+        Func<bool> listsRead = () => SpinWait.SpinUntil(() => sandbox.JournalAsync().GetAwaiter().GetResult()
+            .Count(e => (string?)e!["method"] == "GET" && ((string?)e["path"])!.EndsWith("/organization/invites")) >= 2, TimeSpan.FromSeconds(20));
+        var result = host.Run("& { 'ann@corp.example'; if (-not $listsRead.Invoke()) { throw 'the invites were not read' }; New-HeadshotInvite cy@corp.example } | Get-HeadshotInvite",
+            ("listsRead", listsRead));
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Errors);
+        var cy = sandbox.Server.State.ListInvites().Single(i => i.Email == "cy@corp.example");
+        var found = result.Output.Select(o => (Invite)o.BaseObject).Single(i => i.Email == "cy@corp.example");
+        Assert.Equal((cy.Id, "pending"), (found.Id, found.Status));
+        Assert.Equal(2, result.Output.Count);
+    }
+
+    [Fact(Timeout = Limits.Test)]
     public async Task Listing_costs_the_list_calls_whatever_the_count_and_keeps_the_servers_order()
     {
         var (sandbox, host) = await StartAsync();

@@ -47,6 +47,42 @@ public class SandboxControlTests
     }
 
     [Fact(Timeout = Limits.Test)]
+    public async Task A_none_in_nextFaults_passes_over_a_request_and_is_not_counted_as_a_fault()
+    {
+        await using var sandbox = await TestSandbox.StartAsync();
+        await sandbox.SettingsAsync(new { nextFaults = new[] { FaultKind.None, FaultKind.Retry429 } });
+        Assert.Equal(200, (await sandbox.InviteAsync("ann@corp.example")).Status);
+        Assert.Equal(429, (await sandbox.InviteAsync("bob@corp.example")).Status);
+        var faults = (await sandbox.StateAsync())["counters"]!["faults"]!.AsObject();
+        Assert.Equal(1, faults.Sum(f => (long)f.Value!));
+        Assert.False(faults.ContainsKey(FaultKind.None));
+        Assert.Equal(400, (int)(await sandbox.Control.PostAsync("settings", TestSandbox.JsonBody(new { nextFaults = new[] { "nothing" } }))).StatusCode);
+    }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task With_a_latency_jitter_requests_that_arrive_one_after_another_are_processed_in_an_order_of_their_own()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 0, LatencyJitterMs = 2000 });
+        Assert.Equal(2000, (int)(await sandbox.StateAsync())["settings"]!["latencyJitterMs"]!);
+        var sent = Enumerable.Range(1, 12).Select(i => $"user{i:00}@corp.example").ToList();
+        var requests = new List<Task<(int Status, JsonNode? Body, HttpResponseMessage Response)>>();
+        foreach (var email in sent)
+        {
+            // Each arrives (and is counted) before the next is sent, then waits out its own draw of up to 2 s.
+            requests.Add(sandbox.InviteAsync(email));
+            var arrived = await sandbox.WaitForStateAsync(st => TestSandbox.Counter(st, "requests") == requests.Count, TimeSpan.FromSeconds(20));
+            Assert.Equal(requests.Count, TestSandbox.Counter(arrived, "requests"));
+        }
+        Assert.All(await Task.WhenAll(requests), r => Assert.Equal(200, r.Status));
+        var processed = sandbox.Server.State.ListInvites().Select(i => i.Email).ToList(); // oldest first: in the order they were made
+        Assert.Equal(sent.Order(), processed.Order());
+        Assert.NotEqual(sent, processed);
+
+        Assert.Equal(400, (int)(await sandbox.Control.PostAsync("settings", TestSandbox.JsonBody(new { latencyJitterMs = -1 }))).StatusCode);
+        Assert.Equal(250, SandboxOptions.Parse(new[] { "--latency-jitter-ms", "250" }).LatencyJitterMs);
+    }
+
+    [Fact(Timeout = Limits.Test)]
     public async Task Seeded_faults_repeat_run_after_run_and_draw_only_the_transient_kinds()
     {
         // The sequence as a client sees it, one request at a time, each on a new connection (HttpClient silently

@@ -50,6 +50,47 @@ public sealed class SavePhotoTests : IDisposable
     }
 
     [Fact(Timeout = Limits.Test)]
+    public async Task Photos_that_went_through_Export_Clixml_and_Import_Clixml_are_saved_as_the_photos_they_were()
+    {
+        var (sandbox, host) = await ConnectedAsync();
+        await using var _ = sandbox;
+        using var __ = host;
+        await sandbox.PeopleAsync(new[] { "ann@corp.example", "bob@corp.example" }, "completed", favorite: true, photos: 2);
+        var file = Path.Combine(_base, "photos.xml");
+
+        // As a child runbook gets them: written by one session, read by another. Links made expired are known to be.
+        await sandbox.SettingsAsync(new { photoLinkSeconds = 0 });
+        var sent = host.Run("$photos = Get-HeadshotPhoto -Email ann@corp.example, bob@corp.example -Variant thumbnail; $photos | Export-Clixml $file; $photos", ("file", file));
+        Assert.Null(sent.Terminating);
+        Assert.Empty(sent.Errors);
+        await sandbox.SettingsAsync(new { photoLinkSeconds = 600 });
+        var photos = sent.Output.Select(o => (Photo)o.BaseObject).ToList();
+        Assert.Equal(4, photos.Count);
+
+        var result = host.Run("""
+            $photos = Import-Clixml $file
+            if ($photos[0].pstypenames[0] -ne 'Deserialized.HeadshotPro.Photo') { throw 'not deserialized' }
+            $photos | Save-HeadshotPhoto -Path $folder -FileName '{Email}-{PhotoId}.jpg'
+            """, ("file", file), ("folder", Folder));
+        Assert.Empty(result.Errors);
+        var saved = Out<SavedPhoto>(result).ToList();
+        Assert.Equal(photos.Select(p => (p.Email, p.ModelId, p.PhotoId, p.Variant, p.IsFavorite)).Order(),
+            saved.Select(s => ((string?)s.Email, s.ModelId, s.PhotoId, s.Variant, s.IsFavorite)).Order());
+        Assert.All(saved, s => Assert.Equal(Path.Combine(Folder, $"{s.Email}-{s.PhotoId}.jpg"), s.Path));
+        // The expiry was read: fresh links were asked of the API first, so the photo host refused none.
+        Assert.DoesNotContain(await PhotoJournalAsync(sandbox), e => (int)e!["status"]! == 403);
+
+        // One that names no photo does not bind, as any object that is not a photo: one error, and the others are saved.
+        result = host.Run("""
+            $photos = Import-Clixml $file
+            $photos[0].PhotoId = ' '
+            $photos | Save-HeadshotPhoto -Path $folder -FileName '{PhotoId}.jpg'
+            """, ("file", file), ("folder", Folder));
+        Assert.Equal("InputObjectNotBound", Assert.Single(result.ErrorIds));
+        Assert.Equal(3, Out<SavedPhoto>(result).Count());
+    }
+
+    [Fact(Timeout = Limits.Test)]
     public async Task Favorites_are_saved_as_files_named_after_people_FileInfo_shaped_and_the_key_never_reaches_the_photo_host()
     {
         var (sandbox, host) = await ConnectedAsync();

@@ -125,6 +125,42 @@ public class TeamCmdletTests
         Assert.All(sandbox.Server.State.Members(), m => Assert.Equal("team_engineering", m.TeamId));
     }
 
+    [Theory(Timeout = Limits.Test)]
+    [InlineData("New-HeadshotTeam Sales, Support", "Sales", "Support")]
+    [InlineData("'Sales', 'Support' | New-HeadshotTeam", "Sales", "Support")]
+    [InlineData("'Marketing', 'Engineering' | Rename-HeadshotTeam -NewName Growth -PassThru", "Marketing", "Engineering")]
+    [InlineData("Remove-HeadshotTeam Marketing, Engineering -Force", "Marketing", "Engineering")]
+    [InlineData("'ann@corp.example', 'bob@corp.example' | Add-HeadshotTeamMember -Team Engineering -PassThru", "ann@corp.example", "bob@corp.example")]
+    public async Task When_the_organization_cannot_be_read_every_input_gets_its_own_error(string script, string first, string second)
+    {
+        var (sandbox, host, _) = await StartAsync();
+        await using var __ = sandbox;
+        using var ___ = host;
+        await sandbox.SettingsAsync(new { nextFaults = new[] { "redirect" } }); // the organization read fails, and is not retried
+        var result = host.Run(script + " -Confirm:$false");
+        Assert.Null(result.Terminating);
+        Assert.Empty(result.Output);
+        Assert.Equal(new[] { "ApiRedirected", "ApiRedirected" }, result.ErrorIds);
+        Assert.Equal(new object[] { first, second }, result.Errors.Select(e => e.TargetObject));
+        Assert.All(result.Errors, e => Assert.Contains("redirect", e.Exception.Message));
+        Assert.Equal(0, await ChangesAsync(sandbox));
+        Assert.Equal(1, (await sandbox.JournalAsync()).Count(e => (string?)e!["fault"] == "redirect"));
+    }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task A_refused_name_whose_teams_cannot_be_read_again_is_one_error()
+    {
+        var (sandbox, host, _) = await StartAsync();
+        await using var __ = sandbox;
+        using var ___ = host;
+        // The start's read and the create go through (the create is refused: a name over 100 characters); reading the
+        // teams again, to tell a taken name from another bad request, fails.
+        await sandbox.SettingsAsync(new { nextFaults = new[] { "unknown-charset", "unknown-charset", "redirect" } });
+        var result = host.Run("New-HeadshotTeam ('x' * 101)");
+        Assert.Equal("InvalidRequest", Assert.Single(result.ErrorIds));
+        Assert.Empty(result.Output);
+    }
+
     public static TheoryData<string> DryRuns => new()
     {
         "$WhatIfPreference = $true; New-HeadshotTeam Sales",

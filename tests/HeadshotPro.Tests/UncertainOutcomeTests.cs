@@ -39,7 +39,8 @@ public class UncertainOutcomeTests
         await using var sandbox = await TestSandbox.StartAsync();
         using var host = new PowerShellHost();
         host.Connect(sandbox);
-        await sandbox.SettingsAsync(new { nextFaults = Enumerable.Repeat(FaultKind.DropAfterProcessing, 4).Concat(Enumerable.Repeat(FaultKind.Http504, 8)) });
+        // Past the balance read: the invite's four attempts, then its look-up's.
+        await sandbox.SettingsAsync(new { nextFaults = Enumerable.Repeat(FaultKind.DropAfterProcessing, 4).Concat(Enumerable.Repeat(FaultKind.Http504, 8)).Prepend(FaultKind.None) });
         var result = host.Run("New-HeadshotInvite ann@corp.example");
         var error = Assert.Single(result.Errors);
         Assert.Contains("ann@corp.example may have been invited; run again with -SkipExisting to reconcile", error.ErrorDetails.Message);

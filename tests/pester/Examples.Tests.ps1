@@ -71,6 +71,7 @@ $null = Invoke-HeadshotSandboxControl $sandbox 'invites/age' @{ days = 31; email
         'docs/en-US/Save-HeadshotPhoto.md :: Example 3: Every photo of one team''s finished people, one file per photo' = & $people 'finished Marketing people'
         'docs/en-US/Save-HeadshotPhoto.md :: Example 4: AD thumbnailPhoto, with a look first' = & $people 'finished people with favorites'
         'docs/en-US/Save-HeadshotPhoto.md :: Example 5: Another size and cap: 240×240 within 30 KB for an intranet' = & $people 'finished people with favorites'
+        'docs/en-US/Save-HeadshotPhoto.md :: Example 6: List in one runbook, save in another' = & $people 'finished Marketing people with favorites'
         'docs/en-US/Get-HeadshotConnection.md :: Example 3: Check before a run, without an error' = @{ Connected = $false; Because = 'its text is about the case where there is no connection yet' }
         'docs/sandbox.md :: Start it [2]'    = @{ Location = 'root'; Because = 'its paths are relative to the repository root' }
         'docs/sandbox.md :: Lifecycle control' = @{ Setup = 'New-HeadshotInvite ann@contoso.example'; Because = 'it moves ann@contoso.example, who must be invited' }

@@ -159,7 +159,7 @@ Describe 'Secrets' {
             $VerbosePreference = 'Continue'
             Connect-Sandbox
             Get-HeadshotConnection | Format-List * | Out-Host
-            Set-Sandbox @{ nextFaults = @('drop-after', 'html-503') }
+            Set-Sandbox @{ nextFaults = @('none', 'drop-after', 'html-503') }  # past the balance read before the first invite
             $eve = [pscustomobject]@{ SamAccountName = 'eve'; UserPrincipalName = 'eve@contoso.example'; mail = '' }
             $eve.PSObject.TypeNames.Insert(0, 'Microsoft.ActiveDirectory.Management.ADUser')
             'a@contoso.example', 'bad', $eve, [pscustomobject]@{ Name = 'x' } | New-HeadshotInvite -ErrorAction Continue

@@ -29,6 +29,48 @@ BeforeAll {
 }
 
 Describe 'Saving photos' {
+    It 'saves photos that come back from a job (serialized by a child process) as the photos they were' {
+        $sandbox = Start-HeadshotSandbox -Arguments '--photo-bytes', '0'
+        try {
+            Connect-HeadshotPro -ApiKey $sandbox.ApiKey -BaseUri $sandbox.BaseUri
+            $null = 'ann@corp.example', 'bob@corp.example' | New-HeadshotInvite
+            foreach ($p in 'ann@corp.example', 'bob@corp.example') {
+                $null = Invoke-HeadshotSandboxControl $sandbox "people/$([uri]::EscapeDataString($p))/advance" @{ to = 'completed'; favorite = $true; photos = 2 }
+            }
+            $key = [pscredential]::new('key', $sandbox.ApiKey).GetNetworkCredential().Password
+            $job = Start-Job -ArgumentList "$root/out/HeadshotPro", $sandbox.BaseUri.ToString(), $key {
+                param($module, $uri, $key)
+                Import-Module $module
+                $env:HEADSHOTPRO_API_KEY = $key
+                $env:HEADSHOTPRO_BASE_URI = $uri
+                Get-HeadshotPhoto -Email ann@corp.example, bob@corp.example -Favorite
+            }
+            try {
+                $null = $job | Wait-Job -Timeout 60
+                $job.State | Should -Be 'Completed'
+                $photos = @($job | Receive-Job -ErrorVariable jobErrors)
+            }
+            finally {
+                $job | Remove-Job -Force
+            }
+            $jobErrors | Should -BeNullOrEmpty
+            $photos.Count | Should -Be 2
+            $photos[0].pstypenames[0] | Should -Be 'Deserialized.HeadshotPro.Photo'
+
+            $folder = Join-Path $TestDrive 'from-job'
+            $saved = @($photos | Save-HeadshotPhoto -Path $folder -ErrorVariable saveErrors)
+            $saveErrors | Should -BeNullOrEmpty
+            ($saved | Sort-Object Email).Email | Should -Be @('ann@corp.example', 'bob@corp.example')
+            ($saved | Sort-Object Email).PhotoId | Should -Be @(($photos | Sort-Object Email).PhotoId)
+            $saved.IsFavorite | Should -Be @($true, $true)
+            (Get-ChildItem $folder -Force -File).Name | Sort-Object | Should -Be @('ann@corp.example.jpg', 'bob@corp.example.jpg')
+        }
+        finally {
+            Disconnect-HeadshotPro
+            $sandbox | Stop-HeadshotSandbox
+        }
+    }
+
     It 'keeps memory flat over 2,000 downloads, with nothing partial left, within 5 minutes' {
         $big = Start-HeadshotSandbox -Arguments '--rate-limit', '0', '--photo-bytes', '0', '--credits', '1000'
         $runspace = [runspacefactory]::CreateRunspace()

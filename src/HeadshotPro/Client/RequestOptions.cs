@@ -17,22 +17,28 @@ namespace HeadshotPro.Client
         /// </summary>
         public Func<Exception?>? Veto { get; private set; }
 
-        /// <summary>Called just before each attempt goes on the wire.</summary>
-        public Action? Sent { get; private set; }
+        /// <summary>
+        /// Whether the request may have reached the server: told true just before each attempt goes on the wire, and
+        /// false after an attempt whose connection was refused when no attempt before it got through (nothing was sent).
+        /// </summary>
+        public Action<bool>? Sent { get; private set; }
 
         /// <summary>What the requests are for (an address), for the observer's lines.</summary>
         public string? Label { get; private set; }
 
         public RequestOptions WithVeto(Func<Exception?>? veto) => Copy(veto, Sent, Label);
 
-        /// <summary>The same options for a request that must go regardless, such as looking up an invite that was created.</summary>
-        public RequestOptions WithoutVeto() => Copy(null, Sent, Label);
+        /// <summary>
+        /// The same options for a look-up that must go regardless, such as finding an invite that was created: no veto
+        /// stops it, and it does not tell <see cref="Sent"/> (a look-up changes nothing on the server).
+        /// </summary>
+        public RequestOptions WithoutVeto() => Copy(null, null, Label);
 
-        public RequestOptions WithSent(Action? sent) => Copy(Veto, sent, Label);
+        public RequestOptions WithSent(Action<bool>? sent) => Copy(Veto, sent, Label);
 
         public RequestOptions WithLabel(string? label) => Copy(Veto, Sent, label);
 
-        private RequestOptions Copy(Func<Exception?>? veto, Action? sent, string? label) =>
+        private RequestOptions Copy(Func<Exception?>? veto, Action<bool>? sent, string? label) =>
             new RequestOptions { Observer = Observer, MaxRetryWait = MaxRetryWait, Veto = veto, Sent = sent, Label = label };
     }
 }

@@ -203,7 +203,19 @@ namespace HeadshotPro.Commands
         /// <summary>Reads the organization (and remembers its teams for the session); null after writing an error.</summary>
         internal Organization? ReadOrganization()
         {
+            var organization = TryReadOrganization(out var failure);
+            if (failure != null) WriteItemError(failure, Session.Connection.BaseUri, "Reading the organization");
+            return organization;
+        }
+
+        /// <summary>
+        /// Reads the organization (and remembers its teams for the session); null and why when it cannot be read, for the
+        /// caller to write where it belongs. A rejected key stops the command.
+        /// </summary>
+        internal Organization? TryReadOrganization(out HeadshotProApiException? failure)
+        {
             var session = Session;
+            failure = null;
             try
             {
                 var organization = Call(ct => session.Client.GetOrganizationAsync(ct, Requests));
@@ -212,7 +224,8 @@ namespace HeadshotPro.Commands
             }
             catch (HeadshotProApiException e)
             {
-                WriteItemError(e, session.Connection.BaseUri, "Reading the organization");
+                if (e.Kind == ApiErrorKind.Unauthorized) WriteItemError(e, session.Connection.BaseUri, "Reading the organization");
+                failure = e;
                 return null;
             }
         }

@@ -65,7 +65,7 @@ namespace HeadshotPro.Commands
         /// </summary>
         protected virtual (string Done, string MaybeDone)? StoppedRunWording => null;
 
-        /// <summary>One item in flight: its target, how lines name it, and whether any attempt of its request has gone on the wire.</summary>
+        /// <summary>One item in flight: its target, how lines name it, and whether its request may have reached the server.</summary>
         private sealed class Item
         {
             public Item(object target, string label)
@@ -153,7 +153,7 @@ namespace HeadshotPro.Commands
             _inFlight.Add(item);
             var given = options ?? Requests;
             var veto = given.Veto;
-            var itemOptions = given.WithVeto(() => _ending ? new NotSentException() : veto?.Invoke()).WithSent(() => item.Sent = true).WithLabel(item.Label);
+            var itemOptions = given.WithVeto(() => _ending ? new NotSentException() : veto?.Invoke()).WithSent(sent => item.Sent = sent).WithLabel(item.Label);
             var done = _done;
             var token = _abandon.Token;
             Task.Run(async () =>
@@ -214,6 +214,12 @@ namespace HeadshotPro.Commands
             if (warning != null) WriteWarning(warning);
             return true;
         }
+
+        /// <summary>How many items' requests are in flight (their results not written yet).</summary>
+        protected int RequestsInFlight => _inFlight.Count;
+
+        /// <summary>Waits for one item in flight to end and writes its result (call only while <see cref="RequestsInFlight"/> is above 0).</summary>
+        protected void AwaitOneResult() => TakeOne();
 
         /// <summary>A result that needs no request (an existing invite, a local error) counts in progress too.</summary>
         protected void CountLocal(bool succeeded)

@@ -32,7 +32,7 @@ namespace HeadshotPro.Commands
         public People(HeadshotProClient client) => _client = client;
 
         /// <summary>A read shared by the command's items: no item's veto stops it, and no item's name is on it.</summary>
-        private static RequestOptions Shared(RequestOptions options) => options.WithoutVeto().WithSent(null).WithLabel(null);
+        private static RequestOptions Shared(RequestOptions options) => options.WithoutVeto().WithLabel(null);
 
         private Task<T> Once<T>(ref Task<T>? slot, Func<Task<T>> read)
         {

@@ -122,7 +122,7 @@ namespace HeadshotPro.Commands
         private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text!.Trim();
 
         /// <summary>A property's text, read as PowerShell reads it; null when missing or blank.</summary>
-        private static string? Text(object input, string name)
+        internal static string? Text(object input, string name)
         {
             var property = PSObject.AsPSObject(input).Properties.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
             object? value;

@@ -1,13 +1,15 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 
 namespace HeadshotPro
 {
     /// <summary>
     /// One headshot, as one variant's link: whose it is (<see cref="Email"/>, the invited address; <see cref="ModelId"/>), which photo
     /// (<see cref="PhotoId"/>), and a signed link to the image (<see cref="Url"/>, valid until <see cref="ExpiresAt"/>;
-    /// the API gives fresh links when asked again). A downloader takes these from the pipeline.
+    /// the API gives fresh links when asked again). A downloader takes these from the pipeline, deserialized ones too.
     /// </summary>
+    [TypeConverter(typeof(Commands.DeserializedPhotoConverter))]
     public sealed class Photo
     {
         /// <summary>The address the person was invited at (the directory's); where no invite links the model, the address the API gives.</summary>

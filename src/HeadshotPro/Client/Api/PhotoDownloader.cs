@@ -88,7 +88,7 @@ namespace HeadshotPro.Client.Api
                 var vetoed = options?.Veto?.Invoke();
                 if (vetoed != null) throw vetoed;
                 attempt++;
-                options?.Sent?.Invoke();
+                options?.Sent?.Invoke(true);
                 var outcome = await AttemptAsync(current.Url!, target, overwrite, PhotoStamp.For(current.PhotoId, current.Variant, form?.Stamp), maxBytes, form, options, progress, attempt, cancellationToken).ConfigureAwait(false);
                 switch (outcome.Kind)
                 {

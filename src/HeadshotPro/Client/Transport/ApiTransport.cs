@@ -73,6 +73,7 @@ namespace HeadshotPro.Client.Transport
             var waitBudget = maxRetryWait;
             var attempt = 0;
             var uncertain = false;
+            var gotThrough = false;
             DateTime? firstSentUtc = null;
             HeadshotProApiException? lastError = null;
             var payload = body?.ToString(Formatting.None);
@@ -103,7 +104,7 @@ namespace HeadshotPro.Client.Transport
                         if (vetoed != null) throw vetoed;
                         attempt++;
                         firstSentUtc ??= DateTime.UtcNow;
-                        options?.Sent?.Invoke();
+                        options?.Sent?.Invoke(true);
                         answer = await AttemptAsync(method, target, path, payload, pass.Ticket, cancellationToken).ConfigureAwait(false);
                     }
                     finally
@@ -113,6 +114,8 @@ namespace HeadshotPro.Client.Transport
                     if (answer.Refused) turn.Report(refused: true);
                     else if (answer.Reached) turn.Report(refused: false);
                 }
+                gotThrough |= !answer.Refused;
+                if (!gotThrough) options?.Sent?.Invoke(false);
                 observer?.AttemptEnded(method.Method, path, options?.Label, answer.Status, attempt, answer.Elapsed, answer.Failure?.Message);
 
                 if (answer.Json != null) return answer.Json;

@@ -54,12 +54,14 @@ namespace HeadshotPro.Commands
         protected override System.Collections.ICollection? GivenItems => ParameterSetName == ByIdSet ? Id : Email;
 
         private People _people = null!;
+        private HeadshotProClient _client = null!;
         private Func<Invite, bool> _wanted = null!;
         private IReadOnlyList<Team>? _teams;
 
         protected override void BeginInput()
         {
-            _people = new People(Session.Client);
+            _client = Session.Client;
+            _people = new People(_client);
             var statuses = Status == null ? null : new HashSet<string>(Status.Select(st => InviteStatus.Normalize(st)!), StringComparer.OrdinalIgnoreCase);
             var expired = Expired.IsPresent;
             _wanted = i => (statuses == null || i.Status != null && statuses.Contains(i.Status)) && (!expired || i.IsExpired);
@@ -119,7 +121,7 @@ namespace HeadshotPro.Commands
             {
                 var all = await people.InvitesAsync(options, ct).ConfigureAwait(false);
                 IEnumerable<Invite> theirs;
-                if (person.InviteId != null) theirs = new[] { all.FirstOrDefault(i => i.Id == person.InviteId) ?? throw People.NoInvite(person.InviteId) };
+                if (person.InviteId != null) theirs = new[] { all.FirstOrDefault(i => i.Id == person.InviteId) ?? await MadeSinceAsync(person, options, ct).ConfigureAwait(false) };
                 else if (person.ModelId != null) theirs = all.Where(i => i.ModelId == person.ModelId);
                 else theirs = all.Where(i => string.Equals(i.Email, person.Address, StringComparison.OrdinalIgnoreCase));
                 var found = theirs.ToList();
@@ -128,6 +130,30 @@ namespace HeadshotPro.Commands
                 var current = InviteJoin.Current(found.Where(wanted));
                 return current == null ? null : await FinishedAsync(new[] { current }, options, ct).ConfigureAwait(false);
             }, label: person.Label);
+        }
+
+        /// <summary>
+        /// An invite that the invites read for this command do not have: one made since (piped straight from
+        /// New-HeadshotInvite), read by its id, with what that answer lacks from the invite piped in; else InviteNotFound.
+        /// </summary>
+        private async Task<Invite> MadeSinceAsync(PersonInput person, RequestOptions options, CancellationToken ct)
+        {
+            var id = person.InviteId!;
+            Invite found;
+            try
+            {
+                found = await _client.Invites.GetAsync(id, ct, options).ConfigureAwait(false);
+            }
+            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.NotFound)
+            {
+                throw People.NoInvite(id);
+            }
+            var piped = (person.Input is PSObject wrapped ? wrapped.BaseObject : person.Input) as Invite;
+            return new Invite
+            {
+                Id = id, Email = piped?.Email ?? found.Email, Status = found.Status, Link = piped?.Link, TeamId = piped?.TeamId,
+                TeamName = piped?.TeamName, CreatedAt = piped?.CreatedAt,
+            };
         }
 
         /// <summary>The invites <paramref name="choose"/> takes from all of them, in -Status (and -Expired), in the server's order.</summary>

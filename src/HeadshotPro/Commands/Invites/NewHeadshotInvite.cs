@@ -17,7 +17,7 @@ namespace HeadshotPro.Commands
         private const string ByTeamNameSet = "ByTeamName";
 
         private Dictionary<string, Invite>? _existing;
-        private volatile bool _outOfCredits;
+        private CreditLedger? _credits;
         private RequestOptions _inviteRequests = null!;
         private Team? _team;
         private bool _skipExisting;
@@ -63,10 +63,52 @@ namespace HeadshotPro.Commands
 
         protected override void BeginInput()
         {
-            _inviteRequests = Requests.WithVeto(() => _outOfCredits ? OutOfCredits() : null);
+            _inviteRequests = Requests.WithVeto(() => _credits!.Refused ? OutOfCredits() : null);
             if (ParameterSetName == ByTeamNameSet || TeamId != null) ResolveTeam();
             _skipExisting = SkipExisting;
             if (WhatIfInEffect) StartDryRun();
+        }
+
+        /// <summary>The balance now, or null after a warning when it cannot be read (a rejected key stops the command).</summary>
+        private decimal? ReadBalance()
+        {
+            var client = Session.Client;
+            try
+            {
+                return Call(ct => client.GetCreditsAsync(ct, Requests));
+            }
+            catch (HeadshotProApiException e)
+            {
+                if (e.Kind == ApiErrorKind.Unauthorized) WriteItemError(e, Session.Connection.BaseUri, "Reading the balance");
+                WriteWarning($"Could not read the balance ({e.Message}); invites go one at a time, so that if credits run short the addresses earliest in the input get them.");
+                return null;
+            }
+        }
+
+        /// <summary>
+        /// One whole credit for the next address in input order (<see cref="CreditLedger"/>, from the balance read when the
+        /// first address needs one): waits for requests in flight when none is left, reads the balance once more when none
+        /// are; false when there is no credit for it.
+        /// </summary>
+        private bool TakeCredit()
+        {
+            _credits ??= new CreditLedger(ReadBalance());
+            while (true)
+            {
+                switch (_credits.Reserve(RequestsInFlight > 0))
+                {
+                    case CreditLedger.Step.Reserved:
+                        return true;
+                    case CreditLedger.Step.Short:
+                        return false;
+                    case CreditLedger.Step.Wait:
+                        AwaitOneResult();
+                        break;
+                    case CreditLedger.Step.ReadBalance:
+                        _credits.Read(ReadBalance());
+                        break;
+                }
+            }
         }
 
         /// <summary>A dry run reads the balance and the invites once, so what it says per person is what a real run would do.</summary>
@@ -127,7 +169,7 @@ namespace HeadshotPro.Commands
                 }
                 var announce = Announce(address);
                 if (!ShouldProcess(announce, announce + "?", "Invite to HeadshotPro")) continue;
-                if (_outOfCredits)
+                if (!TakeCredit())
                 {
                     CountLocal(false);
                     WriteItemError(OutOfCredits(), address, Describe(address));
@@ -168,20 +210,26 @@ namespace HeadshotPro.Commands
             ShouldProcess(summary + ".", null, null);
         }
 
+        /// <summary>One invite, with the credit reserved for it; tells the ledger whether the credit was spent.</summary>
         private async Task<object?> InviteAsync(HeadshotProClient client, string address, Team? team, RequestOptions options, CancellationToken ct)
         {
-            if (_outOfCredits) throw OutOfCredits();
+            var credits = _credits!;
+            var credit = CreditLedger.Outcome.NotSpent;
             try
             {
+                if (credits.Refused) throw OutOfCredits();
                 var invite = await client.CreateInviteAsync(address, team?.Id, ct, options).ConfigureAwait(false);
+                credit = CreditLedger.Outcome.Spent;
                 invite.TeamName = team?.Name;
                 invite.Outcome = "Created";
                 return invite;
             }
-            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.InsufficientCredits)
+            catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.InsufficientCredits && e.StatusCode == 402)
             {
-                _outOfCredits = true;
-                throw;
+                credit = CreditLedger.Outcome.Refused;
+                if (!(credits.StartBalance is decimal start)) throw;
+                throw e.Rephrased($"{e.Message.TrimEnd('.')}. HeadshotPro had fewer credits than the balance read at the start of this run ({start}): " +
+                                  "something else used credits meanwhile, so invites already sent took the last of them in the order the server took them; nothing more is sent.");
             }
             catch (HeadshotProApiException e) when (e.Kind == ApiErrorKind.AlreadyExists && _skipExisting)
             {
@@ -190,11 +238,23 @@ namespace HeadshotPro.Commands
                 existing.Outcome = "Existing";
                 return existing;
             }
+            catch (HeadshotProApiException e) when (e.OutcomeUnknown)
+            {
+                credit = CreditLedger.Outcome.Spent; // it may have been invited
+                throw;
+            }
+            finally
+            {
+                credits.Ended(credit);
+            }
         }
 
-        private static HeadshotProApiException OutOfCredits() =>
-            new HeadshotProApiException(ApiErrorKind.InsufficientCredits,
-                "Not sent: the organization ran out of credits earlier in this run.", 402, "INSUFFICIENT_CREDITS");
+        /// <summary>InsufficientCredits for an address that is not sent: no whole credit is left for it, or the server said none is.</summary>
+        private HeadshotProApiException OutOfCredits() =>
+            new HeadshotProApiException(ApiErrorKind.InsufficientCredits, _credits!.Refused || !(_credits.StartBalance is decimal start)
+                ? "Not sent: HeadshotPro answered earlier in this run that no credit is left."
+                : $"Not sent: no whole credit is left for it. Each invite reserves one whole credit, in input order, from the balance ({start} at the start of this run).",
+                null, "INSUFFICIENT_CREDITS");
 
         /// <summary>The organization's live invites by address, read once per run.</summary>
         private Dictionary<string, Invite> ExistingInvites()

@@ -35,14 +35,15 @@ namespace HeadshotPro.Commands
         public SwitchParameter PassThru { get; set; }
 
         private Team? _team;
+        private HeadshotProApiException? _unreadable;
         private People? _people;
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         private readonly List<(Member Member, object Target)> _batch = new List<(Member, object)>();
 
         protected override void BeginProcessing()
         {
-            var organization = ReadOrganization();
-            if (organization == null) return;
+            var organization = TryReadOrganization(out _unreadable);
+            if (organization == null) return; // every input gets the read's error
             _team = FindTeam(organization.Teams, Team.Trim());
             if (_team == null) ThrowTerminatingError(TeamNotFound(Team, organization));
             _people = new People(Session.Client);
@@ -50,13 +51,17 @@ namespace HeadshotPro.Commands
 
         protected override void ProcessRecord()
         {
-            if (_team == null) return;
             foreach (var input in Email)
             {
                 var person = PersonInput.Read(input, out var invalid, out var warning);
                 if (person == null)
                 {
                     WriteError(invalid!);
+                    continue;
+                }
+                if (_team == null)
+                {
+                    WriteItemError(_unreadable!, person.Target, $"Putting {person.Label} into the team '{Team}'");
                     continue;
                 }
                 if (person.Team != null)

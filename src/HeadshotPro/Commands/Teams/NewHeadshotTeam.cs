@@ -13,10 +13,10 @@ namespace HeadshotPro.Commands
 
         protected override void ProcessRecord()
         {
-            if (Current == null) return;
             foreach (var given in Name)
             {
                 var name = given.Trim();
+                if (!Readable(name, $"Creating the team '{name}'")) continue;
                 var holder = Holder(name);
                 if (holder != null)
                 {

@@ -19,9 +19,9 @@ namespace HeadshotPro.Commands
 
         protected override void ProcessRecord()
         {
-            if (Current == null) return;
             foreach (var input in Team)
             {
+                if (!Readable(input, $"Deleting the team '{Given(input)}'")) continue;
                 var team = TeamOf(input);
                 if (team == null) continue;
                 if (!ShouldChange($"team '{team.Name}' ({team.Id})", "Delete the HeadshotPro team", Force)) continue;

@@ -23,7 +23,7 @@ namespace HeadshotPro.Commands
 
         protected override void ProcessRecord()
         {
-            if (Current == null) return;
+            if (!Readable(Team, $"Renaming the team '{Given(Team)}'")) return;
             var team = TeamOf(Team);
             if (team == null) return;
             var name = NewName.Trim();

@@ -13,7 +13,25 @@ namespace HeadshotPro.Commands
     {
         private protected Organization? Current { get; private set; }
 
-        protected override void BeginProcessing() => Current = ReadOrganization();
+        /// <summary>Why the organization could not be read at the start, when it could not: then every input gets that error.</summary>
+        private HeadshotProApiException? _unreadable;
+
+        protected override void BeginProcessing() => Current = TryReadOrganization(out _unreadable);
+
+        /// <summary>Whether the organization was read; if not, writes this input's error (the read's) and answers false.</summary>
+        private protected bool Readable(object target, string action)
+        {
+            if (Current != null) return true;
+            WriteItemError(_unreadable!, target is PSObject wrapped ? wrapped.BaseObject : target, action);
+            return false;
+        }
+
+        /// <summary>How an input names a team in messages: a team's name, else the text given.</summary>
+        private protected static string Given(object? input)
+        {
+            var value = input is PSObject wrapped ? wrapped.BaseObject : input;
+            return value is Team team ? team.Name : (value?.ToString() ?? "").Trim();
+        }
 
         /// <summary>The team an input names (a Team object, an id or a name), or null after writing TeamNotFound.</summary>
         private protected Team? TeamOf(object? input)
@@ -22,7 +40,7 @@ namespace HeadshotPro.Commands
             var given = value is Team team ? team.Id : (value?.ToString() ?? "").Trim();
             var found = FindTeam(Current!.Teams, given);
             if (found == null && value is Team named) found = FindTeam(Current.Teams, named.Name);
-            if (found == null) WriteError(TeamNotFound(value is Team t ? t.Name : given, Current));
+            if (found == null) WriteError(TeamNotFound(Given(input), Current));
             return found;
         }
 
@@ -54,7 +72,7 @@ namespace HeadshotPro.Commands
                 if (name != null && e.Kind == ApiErrorKind.InvalidRequest)
                 {
                     // A taken name is 400 INVALID_REQUEST, like any other bad request: tell them apart by reading the teams.
-                    var now = ReadOrganization();
+                    var now = TryReadOrganization(out _); // unread, the input gets the server's error below: one error
                     if (now != null)
                     {
                         Current = now;

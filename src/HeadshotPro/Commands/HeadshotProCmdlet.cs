@@ -207,7 +207,7 @@ namespace HeadshotPro.Commands
             try
             {
                 var organization = Call(ct => session.Client.GetOrganizationAsync(ct, Requests));
-                session.Teams = organization.Teams;
+                session.Remember(organization);
                 return organization;
             }
             catch (HeadshotProApiException e)

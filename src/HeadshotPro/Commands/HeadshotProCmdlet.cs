@@ -224,15 +224,35 @@ namespace HeadshotPro.Commands
             return list.FirstOrDefault(t => t.Id == value) ?? list.FirstOrDefault(t => string.Equals(t.Name, value, StringComparison.OrdinalIgnoreCase));
         }
 
-        /// <summary>A team named by id or name, from a fresh read of the organization; null after writing TeamNotFound (or the read's error).</summary>
-        internal Team? ResolveTeam(string value)
+        /// <summary>
+        /// The ids of the teams named by id or name (-Team), from a fresh read of the organization; null after writing
+        /// TeamNotFound for each one it lacks (or the read's error).
+        /// </summary>
+        internal HashSet<string>? ResolveTeams(IEnumerable<string> values)
         {
             var organization = ReadOrganization();
             if (organization == null) return null;
-            var team = FindTeam(organization.Teams, value.Trim());
-            if (team == null) WriteError(TeamNotFound(value, organization));
-            return team;
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var complete = true;
+            foreach (var value in values)
+            {
+                var team = FindTeam(organization.Teams, value.Trim());
+                if (team != null) ids.Add(team.Id);
+                else
+                {
+                    WriteError(TeamNotFound(value, organization));
+                    complete = false;
+                }
+            }
+            return complete ? ids : null;
         }
+
+        /// <summary>The values of a parameter that takes several (statuses), as a set; null when it was not given.</summary>
+        internal static HashSet<string>? Wanted(IEnumerable<string>? values) =>
+            values == null ? null : new HashSet<string>(values, StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>The one value the server can filter by, when exactly one was given; else null (filtered here).</summary>
+        internal static string? OnlyOne(IReadOnlyCollection<string>? values) => values != null && values.Count == 1 ? values.First() : null;
 
         /// <summary>
         /// Writes a paged list lazily: a page is fetched only after the one before was written, so a downstream

@@ -71,6 +71,27 @@ namespace HeadshotPro.Commands
         internal bool WhatIfInEffect =>
             MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? LanguagePrimitives.IsTrue(w) : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
+        /// <summary>
+        /// Progress is written in any interactive host (the console, VS Code, ISE, Windows Terminal), where
+        /// $ProgressPreference then decides; not in a host without a user (Azure Automation's "Default Host", a
+        /// service) or a pwsh started with -NonInteractive.
+        /// </summary>
+        internal static bool ShowsProgress(string hostName, bool userInteractive, string[] commandLine) =>
+            hostName != "Default Host" && userInteractive &&
+            !commandLine.Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase) || a.StartsWith("/noni", StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>Whether this command writes progress (<see cref="ShowsProgress(string, bool, string[])"/>).</summary>
+        internal bool ShowingProgress => ShowsProgress(Host.Name, Environment.UserInteractive, Environment.GetCommandLineArgs());
+
+        internal const int ProgressActivityId = 0x4853;
+
+        /// <summary>The share done in whole percent, 0 to 100, for PercentComplete.</summary>
+        internal static int Percent(long done, long total) => (int)Math.Min(100, done * 100 / total);
+
+        /// <summary>"55 of 60 done (91 %)": how far, with the percentage in this culture's form.</summary>
+        internal static string HowFar(long done, long total, string what) =>
+            string.Format(CultureInfo.CurrentCulture, "{0} of {1} {2} ({3:P0})", done, total, what, Percent(done, total) / 100.0);
+
         /// <summary>This command's request options: verbose lines and waits come back to it.</summary>
         internal RequestOptions Requests => _requests ?? (_requests = new RequestOptions { Observer = this, MaxRetryWait = MaxRetryWait });
 
@@ -265,8 +286,9 @@ namespace HeadshotPro.Commands
             var skip = paging == null ? 0 : (long)Math.Min(paging.Skip, int.MaxValue);
             long? first = paging == null || paging.First == ulong.MaxValue ? (long?)null : (long)Math.Min(paging.First, long.MaxValue);
             var pages = keep == null ? reader((int)skip, first) : reader(0, null);
-            long kept = 0, written = 0;
+            long kept = 0, written = 0, read = 0;
             var complete = false;
+            var showProgress = ShowingProgress;
             try
             {
                 while (true)
@@ -278,6 +300,11 @@ namespace HeadshotPro.Commands
                         complete = true;
                         break;
                     }
+                    read += page.Count;
+                    // How far through the list, when the server gave its total: what is wanted of it, or all of it where a filter here decides.
+                    var wanted = pages.Total is int all ? (keep == null ? Math.Min(Math.Max(all - skip, 0), first ?? long.MaxValue) : all) : 0;
+                    if (showProgress && wanted > 0)
+                        WriteProgress(new ProgressRecord(ProgressActivityId, action, HowFar(read, wanted, "read")) { PercentComplete = Percent(read, wanted) });
                     foreach (var item in page)
                     {
                         if (keep != null && !keep(item)) continue;
@@ -293,6 +320,7 @@ namespace HeadshotPro.Commands
                 WriteItemError(e, target, action);
                 return;
             }
+            if (showProgress) WriteProgress(new ProgressRecord(ProgressActivityId, action, "Done") { RecordType = ProgressRecordType.Completed });
             if (paging != null && paging.IncludeTotalCount)
             {
                 if (keep == null && pages.PagesRead == 0)

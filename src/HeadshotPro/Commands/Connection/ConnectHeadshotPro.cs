@@ -79,12 +79,10 @@ namespace HeadshotPro.Commands
                 ProxyUseDefaultCredentials = ProxyUseDefaultCredentials,
             };
             var client = new HeadshotProClient(settings);
-            decimal credits;
             Organization organization;
             try
             {
-                credits = Call(ct => client.ConnectAsync(ct, Requests));
-                organization = Call(ct => client.GetOrganizationAsync(ct, Requests));
+                organization = Call(ct => client.ConnectAsync(ct, Requests));
             }
             catch (HeadshotProApiException e)
             {
@@ -101,7 +99,7 @@ namespace HeadshotPro.Commands
             var session = new HeadshotProSession(client, "Connect-HeadshotPro");
             session.Remember(organization);
             SessionStore.Set(Runspace.DefaultRunspace, session);
-            WriteVerbose($"Connected to {organization.Name ?? organization.Uid} at {baseUri} as key {settings.ApiKeyHint}; {credits} credits available.");
+            WriteVerbose($"Connected to {organization.Name ?? organization.Uid} at {baseUri} as key {settings.ApiKeyHint}.");
             if (PassThru) WriteObject(session.Current());
         }
 

@@ -268,12 +268,22 @@ namespace HeadshotPro.Commands
             return complete ? ids : null;
         }
 
-        /// <summary>The values of a parameter that takes several (statuses), as a set; null when it was not given.</summary>
-        internal static HashSet<string>? Wanted(IEnumerable<string>? values) =>
-            values == null ? null : new HashSet<string>(values, StringComparer.OrdinalIgnoreCase);
-
-        /// <summary>The one value the server can filter by, when exactly one was given; else null (filtered here).</summary>
+        /// <summary>The one value of a parameter that takes several, when exactly one was given: a list's API filters by one.</summary>
         internal static string? OnlyOne(IReadOnlyCollection<string>? values) => values != null && values.Count == 1 ? values.First() : null;
+
+        /// <summary>
+        /// What a list keeps that its API could not filter: the teams and statuses asked for, each unless the API was sent
+        /// the one given (<paramref name="teamSent"/>, <paramref name="statusSent"/>). Null when the API did it all, so that
+        /// -Skip and -First go to the server.
+        /// </summary>
+        internal static Func<T, bool>? FilterHere<T>(IEnumerable<string>? teamIds, string? teamSent, IEnumerable<string>? statuses, string? statusSent,
+            Func<T, string?> teamOf, Func<T, string?> statusOf)
+        {
+            var teams = teamIds == null || teamSent != null ? null : new HashSet<string>(teamIds, StringComparer.Ordinal);
+            var wanted = statuses == null || statusSent != null ? null : new HashSet<string>(statuses, StringComparer.OrdinalIgnoreCase);
+            if (teams == null && wanted == null) return null;
+            return item => (teams == null || teams.Contains(teamOf(item) ?? "")) && (wanted == null || wanted.Contains(statusOf(item) ?? ""));
+        }
 
         /// <summary>
         /// Writes a paged list lazily: a page is fetched only after the one before was written, so a downstream

@@ -47,20 +47,20 @@ namespace HeadshotPro.Commands
         {
             if (ParameterSetName != ByEmailSet) return;
             var people = _people;
-            var statuses = Wanted(Status);
+            var keep = FilterHere<Member>(null, null, Status, null, m => m.TeamId, m => m.Status);
             foreach (var input in Email)
             {
                 var person = AcceptPerson(input, "its member record is written once");
                 if (person == null) continue;
                 if (person.Team is Team team)
                     Submit(person.Target, async (options, ct) =>
-                        new Results((await people.MembersAsync(options, ct).ConfigureAwait(false)).Where(m => m.TeamId == team.Id && (statuses == null || statuses.Contains(m.Status ?? ""))).ToList()),
+                        new Results((await people.MembersAsync(options, ct).ConfigureAwait(false)).Where(m => m.TeamId == team.Id && (keep == null || keep(m))).ToList()),
                         label: team.Name);
                 else
                     Submit(person.Target, async (options, ct) =>
                     {
                         var member = await people.MemberOfAsync(person, options, ct).ConfigureAwait(false);
-                        return statuses == null || statuses.Contains(member.Status ?? "") ? member : null;
+                        return keep == null || keep(member) ? member : null;
                     }, label: person.Label);
             }
         }
@@ -71,15 +71,12 @@ namespace HeadshotPro.Commands
             var client = Session.Client;
             HashSet<string>? teamIds = null;
             if (Team != null && (teamIds = ResolveTeams(Team)) == null) return;
-            // The members list takes one status and no team: the rest is filtered here, and -Skip/-First count what is kept.
+            // The members list takes one status and no team.
             var status = OnlyOne(Status);
-            var statuses = Wanted(Status);
             var options = Requests;
             var named = _people.Named<Member>((o, l, ct) => client.Members.ListPageAsync(status, o, l, ct, options), (names, m) => names.Name(m), options);
             WritePaged((offset, most) => new PageReader<Member>(named, offset, Paging.DefaultLimit, most),
-                teamIds == null && (Status == null || status != null) ? null
-                    : new Func<Member, bool>(m => (teamIds == null || teamIds.Contains(m.TeamId ?? "")) && (statuses == null || statuses.Contains(m.Status ?? ""))),
-                Status, "Listing members");
+                FilterHere<Member>(teamIds, null, Status, status, m => m.TeamId, m => m.Status), Status, "Listing members");
         }
     }
 }

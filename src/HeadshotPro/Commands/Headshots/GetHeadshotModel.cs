@@ -83,17 +83,14 @@ namespace HeadshotPro.Commands
             if (ParameterSetName != ListSet || Piped) return;
             HashSet<string>? teamIds = null;
             if (Team != null && (teamIds = ResolveTeams(Team)) == null) return;
-            // The list takes one status and one team: more are filtered here, and -Skip/-First count what is kept.
+            // The models list takes one status and one team.
             var teamId = OnlyOne(teamIds);
             var status = OnlyOne(Status);
-            var statuses = Wanted(Status);
             var client = Session.Client;
             var options = Requests;
             var named = _people.Named<Model>((o, l, ct) => client.Models.ListPageAsync(status, teamId, o, l, ct, options), (names, m) => names.Name(m), options);
             WritePaged((offset, most) => new PageReader<Model>(named, offset, Paging.DefaultLimit, most),
-                (teamIds == null || teamId != null) && (Status == null || status != null) ? null
-                    : new System.Func<Model, bool>(m => (teamIds == null || teamIds.Contains(m.TeamId ?? "")) && (statuses == null || statuses.Contains(m.Status ?? ""))),
-                Status, "Listing models");
+                FilterHere<Model>(teamIds, teamId, Status, status, m => m.TeamId, m => m.Status), Status, "Listing models");
         }
     }
 }

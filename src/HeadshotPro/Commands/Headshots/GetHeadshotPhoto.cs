@@ -119,11 +119,11 @@ namespace HeadshotPro.Commands
             var paging = PagingParameters;
             var skip = paging == null ? 0 : (int)Math.Min(paging.Skip, int.MaxValue);
             long? first = paging == null || paging.First == ulong.MaxValue ? (long?)null : (long)Math.Min(paging.First, long.MaxValue);
-            // The list takes one liked status: with more, all are read and filtered here, and -Skip/-First count what is kept.
+            // The photos list takes one liked status: with more, -Skip and -First count what is kept here.
             var liked = OnlyOne(LikedStatus);
-            var likes = liked == null ? Wanted(LikedStatus) : null;
-            var photos = await client.Photos.Reader(model.Id, liked, all, options, likes == null ? skip : 0, likes == null ? first : null).RestAsync(ct).ConfigureAwait(false);
-            var kept = likes == null ? photos : photos.Where(p => likes.Contains(p.LikedStatus ?? "")).Skip(skip).Take((int)Math.Min(first ?? int.MaxValue, int.MaxValue));
+            var keep = FilterHere<Photo>(null, null, LikedStatus, liked, p => p.TeamId, p => p.LikedStatus);
+            var photos = await client.Photos.Reader(model.Id, liked, all, options, keep == null ? skip : 0, keep == null ? first : null).RestAsync(ct).ConfigureAwait(false);
+            var kept = keep == null ? photos : photos.Where(keep).Skip(skip).Take((int)Math.Min(first ?? int.MaxValue, int.MaxValue));
             return new Results(kept.Select(p => Stamp(p, model)).ToList());
         }
 
@@ -142,7 +142,7 @@ namespace HeadshotPro.Commands
             if (ParameterSetName != OrganizationSet || Piped) return;
             System.Collections.Generic.HashSet<string>? teamIds = null;
             if (Team != null && (teamIds = ResolveTeams(Team)) == null) return;
-            // The list takes one team: with more, the organization's are read and filtered here.
+            // The favorites list takes one team.
             var teamId = OnlyOne(teamIds);
             var client = Session.Client;
             var all = Variant != "main";
@@ -154,7 +154,7 @@ namespace HeadshotPro.Commands
                 var page = await named(o, l, ct).ConfigureAwait(false);
                 return page.Select(p => p.WithVariant(variant));
             }, offset, Client.Transport.Paging.DefaultLimit, most),
-                teamIds == null || teamId != null ? null : new Func<Photo, bool>(p => teamIds.Contains(p.TeamId ?? "")), Team, "Listing the organization's favorite headshots");
+                FilterHere<Photo>(teamIds, teamId, null, null, p => p.TeamId, p => p.LikedStatus), Team, "Listing the organization's favorite headshots");
         }
     }
 }

@@ -5,7 +5,7 @@
     Author               = 'HeadshotPro PowerShell module contributors'
     CompanyName          = 'Community'
     Copyright            = '(c) HeadshotPro PowerShell module contributors. MIT License.'
-    Description          = 'Invite people to HeadshotPro (AI team headshots), read and revoke invites, and check credits from PowerShell: pipe Get-ADUser, Get-MgUser or Import-Csv output straight in. Paced to the API rate limit, retried through faults, every input accounted for.'
+    Description          = 'Drives HeadshotPro (AI team headshots) from PowerShell through its v1 and v2 APIs: invite people straight from Get-ADUser, Get-MgUser or Import-Csv output, and revoke and read invites; follow each person as a member, a headshot model and photos; manage teams and move people between them; save the chosen headshots as files, or in the form Active Directory, Entra ID and Exchange take; delete leavers'' headshots; verify HeadshotPro''s webhooks in Azure Automation runbooks; check credits. Paced to the API rate limit, retried through faults, every input accounted for, the key never shown. Examples (a daily joiners-and-leavers runbook, a webhook runbook that sets Microsoft 365 profile photos) are in the module''s Examples folder.'
     PowerShellVersion    = '5.1'
     # Windows PowerShell checks this before loading; PowerShell 7.0/7.1 (Newtonsoft.Json 12) are refused by the module's
     # initializer with a message naming what works. See docs/compatibility.md.
@@ -38,9 +38,9 @@
     AliasesToExport      = @('Get-HeadshotCredit')
     PrivateData          = @{
         PSData = @{
-            Tags         = @('HeadshotPro', 'Headshots', 'Onboarding', 'ActiveDirectory', 'EntraID', 'AzureAutomation', 'REST', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            Tags         = @('HeadshotPro', 'Headshots', 'ProfilePhoto', 'Onboarding', 'ActiveDirectory', 'EntraID', 'MicrosoftGraph', 'Exchange', 'AzureAutomation', 'Webhooks', 'REST', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://www.headshotpro.com'
-            ReleaseNotes = 'See CHANGELOG.md.'
+            ReleaseNotes = ''  # stamped by build.ps1: the newest section of CHANGELOG.md
         }
     }
 }

@@ -47,6 +47,15 @@ function Get-ModuleVersion {
     $version
 }
 
+# The newest section of CHANGELOG.md (what this build holds), heading included: the manifest's ReleaseNotes, which the
+# Gallery shows.
+function Get-ReleaseNotes {
+    $changelog = Get-Content (Join-Path $Root 'CHANGELOG.md') -Raw
+    $section = [regex]::Match($changelog, '(?ms)^## .*?(?=^## |\z)')
+    if (-not $section.Success) { throw 'CHANGELOG.md has no "## " section for the release notes.' }
+    $section.Value.Trim()
+}
+
 function Invoke-Build {
     $version = Get-ModuleVersion
     Invoke-Native 'dotnet build' { dotnet build (Join-Path $Root 'HeadshotPro.sln') -c $Configuration -nologo -v quiet }
@@ -56,8 +65,13 @@ function Invoke-Build {
     $bin = Join-Path $Root "src/HeadshotPro/bin/$Configuration/netstandard2.0"
     Copy-Item (Join-Path $bin 'HeadshotPro.dll'), (Join-Path $bin 'Newtonsoft.Json.dll'), (Join-Path $bin 'BitMiracle.LibJpeg.NET.dll') $Out
     Copy-Item (Join-Path $Root 'src/HeadshotPro/HeadshotPro.Format.ps1xml'), (Join-Path $Root 'src/HeadshotPro/ThirdPartyNotices.txt') $Out
+    # The runbooks and the CSV the help points to, in the module's own folder (demo.ps1 needs the repository: not shipped).
+    $examples = New-Item -ItemType Directory (Join-Path $Out 'Examples')
+    Copy-Item (Join-Path $Root 'docs/examples/*') $examples -Exclude 'demo.ps1'
     $manifest = Get-Content (Join-Path $Root 'HeadshotPro.psd1') -Raw
     $manifest = $manifest -replace "ModuleVersion(\s*)= '[^']*'.*", "ModuleVersion`$1= '$version'"
+    $notes = (Get-ReleaseNotes).Replace("'", "''")
+    $manifest = [regex]::Replace($manifest, "ReleaseNotes(\s*)= '[^']*'.*", { param($m) "ReleaseNotes$($m.Groups[1].Value)= '$notes'" })
     Set-Content (Join-Path $Out 'HeadshotPro.psd1') $manifest -NoNewline
     Invoke-Native 'the help build' { dotnet (Join-Path $Root "src/HeadshotPro.HelpBuilder/bin/$Configuration/net10.0/HeadshotPro.HelpBuilder.dll") (Join-Path $Root 'docs/en-US') (Join-Path $Out 'en-US') 'HeadshotPro.dll' }
     Write-Host "Built HeadshotPro $version into $Out"

@@ -56,7 +56,7 @@ try {
     $rows += Get-Row '2 pwsh processes x 60 (same key)' $watch.Elapsed.TotalSeconds
 
     $rows | Format-Table -AutoSize | Out-String -Width 200
-    "Ideal: 120 invites plus each Connect's credits call and each run's balance read (122-128 requests) at 40 per 4 s need four windows: the fourth opens 12 s after the first (processes also pay pwsh start-up)."
+    "Ideal: 120 invites plus each Connect's organization read and each run's balance read (122-128 requests) at 40 per 4 s need four windows: the fourth opens 12 s after the first (processes also pay pwsh start-up)."
     "Machine: $([Environment]::ProcessorCount) cores, $([System.Runtime.InteropServices.RuntimeInformation]::OSDescription), PowerShell $($PSVersionTable.PSVersion), $(Get-Date -Format 'yyyy-MM-dd')"
 }
 finally {

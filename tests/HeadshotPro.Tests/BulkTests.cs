@@ -97,7 +97,7 @@ public class BulkTests
             Assert.Equal(12, host.Run(Run).Output.Count);
         }
         var progress = console.Progress;
-        Assert.Contains(progress, p => System.Text.RegularExpressions.Regex.IsMatch(p.StatusDescription, @"^\d+ done, \d+ in flight, \d+ failed"));
+        Assert.Contains(progress, p => System.Text.RegularExpressions.Regex.IsMatch(p.StatusDescription, @"^\d+ of 12 done \(\d+ %\), \d+ in flight, \d+ failed"));
         Assert.Contains(progress, p => p.StatusDescription.Contains("waiting for the rate limit (") && p.StatusDescription.Contains(" s left)"));
         Assert.Contains(progress, p => p.PercentComplete is > 0 and <= 100);
         Assert.Equal(ProgressRecordType.Completed, progress[^1].RecordType);

@@ -18,7 +18,7 @@ public class ConnectionCmdletTests
         Assert.Equal(ErrorCategory.AuthenticationError, result.Terminating.CategoryInfo.Category);
         Assert.Contains("Connect-HeadshotPro", result.Terminating.ErrorDetails.RecommendedAction);
         var journal = await sandbox.JournalAsync();
-        Assert.Equal("POST /api/v1/organization/credits 401", $"{journal.Single()!["method"]} {journal[0]!["path"]} {journal[0]!["status"]}");
+        Assert.Equal("GET /api/v1/organization 401", $"{journal.Single()!["method"]} {journal[0]!["path"]} {journal[0]!["status"]}");
     }
 
     [Fact(Timeout = Limits.Test)]

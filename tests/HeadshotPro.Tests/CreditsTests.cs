@@ -31,9 +31,7 @@ public class CreditsTests
             Assert.Equal(12.75m, await client.GetCreditsAsync(default));
 
         using var host = new PowerShellHost();
-        var connect = host.Run("Connect-HeadshotPro -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force) -BaseUri $uri -Verbose",
-            ("key", TestSandbox.Key), ("uri", sandbox.ApiBaseUri));
-        Assert.Contains(connect.Verbose, v => v.Contains("12.75 credits available"));
+        host.Connect(sandbox);
         var credits = Assert.Single(host.Run("Get-HeadshotCredits").Output);
         Assert.Equal(12.75m, credits.Properties["Credits"].Value);
         Assert.Equal("12.75", credits.ToString());

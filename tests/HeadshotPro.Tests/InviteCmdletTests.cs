@@ -208,9 +208,9 @@ public class InviteCmdletTests
         Assert.Equal("TeamNotFound", unknown.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
         Assert.Equal(ErrorCategory.ObjectNotFound, unknown.Terminating!.CategoryInfo.Category);
         Assert.Contains("Marketing (team_marketing)", unknown.Terminating.ErrorDetails.Message);
-        // One organization read per run, one invite sent in all: neither -WhatIf nor the unknown team sent any.
+        // Connect's organization read and one per run, one invite sent in all: neither -WhatIf nor the unknown team sent any.
         Assert.Equal(new[] { "POST 200" }, await InvitePostsAsync(sandbox));
-        Assert.Equal(3, (await sandbox.JournalAsync()).Count(e => (string?)e!["path"] == "/api/v1/organization"));
+        Assert.Equal(1 + 3, (await sandbox.JournalAsync()).Count(e => (string?)e!["path"] == "/api/v1/organization"));
     }
 
     [Fact(Timeout = Limits.Test)]
@@ -225,8 +225,8 @@ public class InviteCmdletTests
         Assert.Equal(("RateLimitRetriesExhausted", ErrorCategory.LimitsExceeded, (object)"b@corp.example"),
             (error.FullyQualifiedErrorId.Split(',')[0], error.CategoryInfo.Category, error.TargetObject));
         Assert.Contains("-MaxRetryWaitSec", error.ErrorDetails.Message);
-        // The window (Connect's request, the balance read and a's) was known to be spent: b was not sent to collect a 429.
-        Assert.Equal(new[] { "POST /api/v1/organization/credits 200", "POST /api/v1/organization/credits 200", "POST /api/v1/organization/invite 200" },
+        // The window (Connect's organization read, the balance read and a's) was known to be spent: b was not sent to collect a 429.
+        Assert.Equal(new[] { "GET /api/v1/organization 200", "POST /api/v1/organization/credits 200", "POST /api/v1/organization/invite 200" },
             (await sandbox.JournalAsync()).Select(e => $"{e!["method"]} {e["path"]} {e["status"]}"));
     }
 

@@ -22,7 +22,7 @@ public class SecretTests
             Connect-HeadshotPro -ApiKey (ConvertTo-SecureString $key -AsPlainText -Force) -BaseUri $uri -Verbose -Debug
             """, ("key", wrongKey), ("uri", sandbox.ApiBaseUri));
         Assert.Equal("ApiKeyRejected", result.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
-        Assert.Contains(result.Verbose, v => v.StartsWith("POST organization/credits -> 401", StringComparison.Ordinal));
+        Assert.Contains(result.Verbose, v => v.StartsWith("GET organization -> 401", StringComparison.Ordinal));
         Assert.DoesNotContain(wrongKey, result.AllText());
         Assert.DoesNotContain(wrongKey, string.Join("\n", console.Lines));
         Assert.DoesNotContain(wrongKey, ErrorVariableText(host));

@@ -54,16 +54,16 @@ Describe 'The module' {
     }
 
     It 'shows its objects as tables: <Type>' -ForEach @(
-        @{ Type = 'Invite'; Object = { [HeadshotPro.Invite]@{ Email = 'ann@corp.example'; Status = 'pending'; Id = 'x1' } }; Header = 'Email\s+Status\s+Outcome\s+Created' }
+        @{ Type = 'Invite'; Object = { [HeadshotPro.Invite]@{ Email = 'ann@corp.example'; Status = 'pending'; Id = 'x1' } }; Header = 'Status\s+Outcome\s+Created\s+Email' }
         @{ Type = 'Credits'; Object = { Get-HeadshotCredits }; Header = 'Credits\s+RetrievedAt' }
-        @{ Type = 'Connection'; Object = { Get-HeadshotConnection }; Header = 'BaseUri\s+ApiKeyHint\s+Source\s+RequestsLeft' }
-        @{ Type = 'Organization'; Object = { Get-HeadshotOrganization }; Header = 'Name\s+Uid\s+Website\s+Teams' }
+        @{ Type = 'Connection'; Object = { Get-HeadshotConnection | Format-Table }; Header = 'ApiKeyHint\s+RequestsLeft\s+Organization\s+BaseUri' }
+        @{ Type = 'Organization'; Object = { Get-HeadshotOrganization }; Header = 'Name\s+Uid\s+Teams' }
         @{ Type = 'Team'; Object = { Get-HeadshotTeam }; Header = 'Name\s+Id' }
-        @{ Type = 'Member'; Object = { [HeadshotPro.Member]@{ Email = 'ann@corp.example'; Status = 'finished' } }; Header = 'Email\s+Status\s+ModelStatus\s+Joined' }
-        @{ Type = 'Model'; Object = { [HeadshotPro.Model]@{ Id = 'm1'; Email = 'ann@corp.example'; Status = 'active' } }; Header = 'Email\s+Status\s+Finished' }
-        @{ Type = 'Photo'; Object = { [HeadshotPro.Photo]@{ ModelId = 'm1'; PhotoId = 'p1'; Email = 'ann@corp.example' } }; Header = 'Email\s+Variant\s+Liked\s+Favorite\s+Expires' }
-        @{ Type = 'SavedPhoto'; Object = { [HeadshotPro.SavedPhoto]@{ Email = 'ann@corp.example'; Path = (Join-Path $TestDrive 'ann@corp.example.jpg'); Bytes = 1000000 } }; Header = 'Email\s+Length\s+Skipped\s+Name' }
-        @{ Type = 'TeamAssignment'; Object = { [HeadshotPro.TeamAssignment]@{ Email = 'ann@corp.example'; TeamId = 't1'; TeamName = 'Sales' } }; Header = 'Email\s+TeamName\s+TeamId' }
+        @{ Type = 'Member'; Object = { [HeadshotPro.Member]@{ Email = 'ann@corp.example'; Status = 'finished' } }; Header = 'Status\s+ModelStatus\s+Joined\s+Email' }
+        @{ Type = 'Model'; Object = { [HeadshotPro.Model]@{ Id = 'm1'; Email = 'ann@corp.example'; Status = 'active' } }; Header = 'Status\s+Finished\s+Email' }
+        @{ Type = 'Photo'; Object = { [HeadshotPro.Photo]@{ ModelId = 'm1'; PhotoId = 'p1'; Email = 'ann@corp.example' } }; Header = 'Variant\s+Liked\s+Favorite\s+Expires\s+Email' }
+        @{ Type = 'SavedPhoto'; Object = { [HeadshotPro.SavedPhoto]@{ Email = 'ann@corp.example'; Path = (Join-Path $TestDrive 'ann@corp.example.jpg'); Bytes = 1000000 } }; Header = 'Length\s+Skipped\s+Name\s+Email' }
+        @{ Type = 'TeamAssignment'; Object = { [HeadshotPro.TeamAssignment]@{ Email = 'ann@corp.example'; TeamId = 't1'; TeamName = 'Sales' } }; Header = 'TeamName\s+TeamId\s+Email' }
     ) {
         Connect-Sandbox
         $text = & $Object | Out-String -Width 200
@@ -71,21 +71,95 @@ Describe 'The module' {
         $text | Should -Not -Match '(?m)^\w+\s+: '
     }
 
-    It 'fits a <Type> with a long address into 80 columns without cutting the address or wrapping a header' -ForEach @(
-        @{ Type = 'Member'; Object = { [HeadshotPro.Member]@{ Email = 'annabelle.lee-hamilton@contoso.example'; Status = 'pending'; ModelStatus = 'generatingHeadshots'; JoinedAt = [DateTimeOffset]::Now } } }
-        @{ Type = 'Model'; Object = { [HeadshotPro.Model]@{ Id = 'm1'; Email = 'annabelle.lee-hamilton@contoso.example'; Status = 'generatingHeadshots'; FinishedAt = [DateTimeOffset]::Now } } }
-        @{ Type = 'Photo'; Object = { [HeadshotPro.Photo]@{ ModelId = 'm1'; PhotoId = 'p1'; Email = 'annabelle.lee-hamilton@contoso.example'; Variant = 'thumbnail'; LikedStatus = 'loved'; IsFavorite = $true; ExpiresAt = [DateTimeOffset]::Now } } }
+    It 'renders the <View> view within 80 columns as expected: every header and column, long values (a 60-character address) whole' -ForEach @(
+        @{ View = 'Invite'; Object = { [HeadshotPro.Invite]@{ Email = $long; Status = 'generating'; Outcome = 'Existing'; CreatedAt = $at } }; Expected = @'
+Status     Outcome  Created    Email
+------     -------  -------    -----
+generating Existing 2026-03-14 annabelle.winterbottom-fitzgerald@research42.cont
+                               oso.example
+'@ }
+        @{ View = 'Member'; Object = { [HeadshotPro.Member]@{ Email = $long; Status = 'pending'; ModelStatus = 'generatingHeadshots'; JoinedAt = $at } }; Expected = @'
+Status   ModelStatus         Joined     Email
+------   -----------         ------     -----
+pending  generatingHeadshots 2026-03-14 annabelle.winterbottom-fitzgerald@resear
+                                        ch42.contoso.example
+'@ }
+        @{ View = 'Model'; Object = { [HeadshotPro.Model]@{ Id = 'm1'; Email = $long; Status = 'generatingHeadshots'; FinishedAt = $at } }; Expected = @'
+Status              Finished   Email
+------              --------   -----
+generatingHeadshots 2026-03-14 annabelle.winterbottom-fitzgerald@research42.cont
+                               oso.example
+'@ }
+        @{ View = 'Photo'; Object = { [HeadshotPro.Photo]@{ ModelId = 'm1'; PhotoId = 'p1'; Email = $long; Variant = 'thumbnail'; LikedStatus = 'loved'; IsFavorite = $true; ExpiresAt = $at } }; Expected = @'
+Variant   Liked  Favorite Expires          Email
+-------   -----  -------- -------          -----
+thumbnail loved  True     2026-03-14 09:30 annabelle.winterbottom-fitzgerald@res
+                                           earch42.contoso.example
+'@ }
+        @{ View = 'SavedPhoto'; Object = { [HeadshotPro.SavedPhoto]@{ Email = $long; Path = "/photos/$long.jpg"; Bytes = 1000000; Skipped = $true } }; Expected = @'
+  Length Skipped Name                           Email
+  ------ ------- ----                           -----
+ 1000000 True    annabelle.winterbottom-fitzger annabelle.winterbottom-fitzgeral
+                 ald@research42.contoso.example d@research42.contoso.example
+                 .jpg
+'@ }
+        @{ View = 'TeamAssignment'; Object = { [HeadshotPro.TeamAssignment]@{ Email = $long; TeamId = 'team_engineering'; TeamName = 'Engineering' } }; Expected = @'
+TeamName             TeamId               Email
+--------             ------               -----
+Engineering          team_engineering     annabelle.winterbottom-fitzgerald@rese
+                                          arch42.contoso.example
+'@ }
+        @{ View = 'Team'; Object = { [HeadshotPro.Team]@{ Id = 'team_0123456789abcdef0123'; Name = 'Marketing and Communications' } }; Expected = @'
+Name                                     Id
+----                                     --
+Marketing and Communications             team_0123456789abcdef0123
+'@ }
+        @{ View = 'WebhookEvent'; Object = { [HeadshotPro.WebhookEvent]@{ EventId = 'evt_1'; Event = 'model.favorite_selected'; ModelStatus = 'generatingHeadshots'; Title = 'Annabelle Winterbottom-Fitzgerald'; CreatedAt = $at } }; Expected = @'
+Event                   ModelStatus         CreatedAt           Title
+-----                   -----------         ---------           -----
+model.favorite_selected generatingHeadshots 2026-03-14 09:30:00 Annabelle Winter
+                                                                bottom-Fitzgeral
+                                                                d
+'@ }
+        @{ View = 'Organization'; Object = { [HeadshotPro.Organization]@{ Name = 'Contoso Pharmaceuticals International'; Uid = 'org_0123456789abcdef'; Website = 'https://www.contoso.example'; Teams = [HeadshotPro.Team[]]@(@{ Id = 't1'; Name = 'Engineering' }, @{ Id = 't2'; Name = 'Marketing and Communications' }) } }; Expected = @'
+Name                     Uid                    Teams
+----                     ---                    -----
+Contoso Pharmaceuticals  org_0123456789abcdef   Engineering, Marketing and Commu
+International                                   nications
+'@ }
+        @{ View = 'Credits'; Object = { $credits = [HeadshotPro.CreditBalance]::new(12.75, $at); $credits.PSObject.TypeNames.Insert(0, 'HeadshotPro.Credits'); $credits }; Expected = @'
+   Credits RetrievedAt
+   ------- -----------
+     12.75 2026-03-14 09:30:00
+'@ }
+        @{ View = 'Connection (a list, as Get-MgContext shows one)'; Object = { $connection }; Expected = @'
+Organization   : Contoso Pharmaceuticals International
+OrganizationId : org_0123456789abcdef
+BaseUri        : https://server.headshotpro.com/api/v1/
+ApiKeyHint     : ****6789
+Source         : Connect-HeadshotPro
+RequestsLeft   : 298
+ResetsAt       : 2026-03-14 09:30:00
+Proxy          :
+'@ }
+        @{ View = 'Connection table'; Object = { $connection | Format-Table }; Expected = @'
+ApiKeyHint RequestsLeft Organization             BaseUri
+---------- ------------ ------------             -------
+****6789            298 Contoso Pharmaceuticals  https://server.headshotpro.com/
+                        International            api/v1/
+'@ }
     ) {
-        $lines = @(& $Object | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
-        $lines.Count | Should -Be 3 -Because 'a header, its underline and one row: no wrapped header'
-        $lines[2] | Should -Match ([regex]::Escape('annabelle.lee-hamilton@contoso.example'))
-    }
-
-    It 'fits an invite with a long address into 80 columns without cutting the address' {
-        $long = 'annabelle.lee-hamilton@contoso.example'
-        $text = [HeadshotPro.Invite]@{ Email = $long; Status = 'generating'; Outcome = 'Existing'; CreatedAt = [DateTimeOffset]::Now } | Out-String -Width 80
-        $text | Should -Match ([regex]::Escape($long))
-        $text | Should -Match ' generating '
+        $long = 'annabelle.winterbottom-fitzgerald@research42.contoso.example'
+        $long.Length | Should -Be 60
+        $at = [DateTimeOffset]'2026-03-14T09:30:00+01:00'
+        $connection = [HeadshotPro.Connection]@{ Organization = 'Contoso Pharmaceuticals International'; OrganizationId = 'org_0123456789abcdef'
+            BaseUri = 'https://server.headshotpro.com/api/v1/'; ApiKeyHint = '****6789'; Source = 'Connect-HeadshotPro'; RateLimitRemaining = 298; RateLimitResetsAt = $at }
+        $rendering = $PSStyle.OutputRendering
+        $PSStyle.OutputRendering = 'PlainText'
+        try { $text = & $Object | Out-String -Width 80 } finally { $PSStyle.OutputRendering = $rendering }
+        $lines = @($text -split '\r?\n' | ForEach-Object TrimEnd | Where-Object { $_ })
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+        $lines -join "`n" | Should -BeExactly ($Expected -replace '\r?\n', "`n")
     }
 }
 

@@ -104,6 +104,55 @@ $module = Get-Module HeadshotPro
     }
 }
 
+Describe 'The installed module (<Form>) says what it is and has every file its help names' -ForEach @(
+    @{ Form = 'nupkg'; Pattern = 'HeadshotPro.*.nupkg'; Folder = '.' }
+    @{ Form = 'Automation zip'; Pattern = 'HeadshotPro.zip'; Folder = 'HeadshotPro' }
+) {
+    BeforeAll {
+        $package = Get-ChildItem "$root/out" -Filter $Pattern | Select-Object -First 1
+        $package | Should -Not -BeNullOrEmpty -Because 'build.ps1 Test packages before it tests'
+        $unpacked = Join-Path $TestDrive ($Form -replace '\W', '')
+        [System.IO.Compression.ZipFile]::ExtractToDirectory($package.FullName, $unpacked)
+        $base = Join-Path $unpacked $Folder
+        $manifest = Import-PowerShellDataFile (Join-Path $base 'HeadshotPro.psd1')
+    }
+
+    It 'has every file its help names' {
+        $help = Get-ChildItem (Join-Path $base 'en-US') -File | ForEach-Object { Get-Content $_.FullName -Raw }
+        # A path the help names with a folder in it is the module's; one that starts with ./ is the reader's own (their
+        # CSV, their log), as in any PowerShell example.
+        $named = @([regex]::Matches(($help -join "`n"), '(?<![\w.$:~/\\-])(?:[\w-]+[/\\])+[\w.-]+\.(?:ps1|psm1|psd1|csv|md|txt|json|xml)\b').Value | Sort-Object -Unique)
+        $named | Should -Contain 'Examples/Set-ProfilePhotoOnFavorite.ps1'
+        $named | Should -Contain 'Examples/Invoke-DailyHeadshotRunbook.ps1'
+        foreach ($file in $named) { Join-Path $base $file | Should -Exist -Because "the help names $file" }
+    }
+
+    It 'describes all it does, with release notes of its own, as the Gallery shows them' {
+        foreach ($word in 'invite', 'member', 'model', 'photo', 'team', 'webhook', 'Active Directory', 'Entra ID') {
+            $manifest.Description | Should -Match $word -Because 'the Description names what the module does'
+        }
+        $about = Get-Content (Join-Path $base 'en-US/about_HeadshotPro.help.txt') -Raw
+        $about | Should -Match 'v1 and v2 APIs'
+        $about | Should -Match 'SHORT DESCRIPTION\s+HeadshotPro \(AI team headshots\) from PowerShell: invites, people, headshots, teams, webhooks'
+
+        $data = $manifest.PrivateData.PSData
+        $changelog = Get-Content "$root/CHANGELOG.md" -Raw
+        $newest = [regex]::Match($changelog, '(?ms)^## .*?(?=^## |\z)').Value.Trim()
+        $data.ReleaseNotes | Should -BeExactly $newest -Because 'the release notes are the newest section of CHANGELOG.md, which is not shipped'
+        $data.Tags | Should -Contain 'HeadshotPro'
+        $data.Tags | Should -Contain 'ProfilePhoto'
+        ([uri]$data.ProjectUri).Scheme | Should -Be 'https'
+
+        if ($Form -eq 'nupkg') {
+            # What the Gallery shows is the package's nuspec, written from the manifest.
+            $nuspec = ([xml](Get-Content (Join-Path $base 'HeadshotPro.nuspec') -Raw)).package.metadata
+            $nuspec.description | Should -BeExactly $manifest.Description
+            $nuspec.releaseNotes | Should -BeExactly $newest
+            $nuspec.tags -split ' ' | Should -Contain 'Webhooks'
+        }
+    }
+}
+
 Describe 'A runbook' {
     BeforeAll {
         $sandbox = Start-HeadshotSandbox -Arguments '--credits', '100', '--latency-ms', '150'

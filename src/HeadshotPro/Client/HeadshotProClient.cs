@@ -73,14 +73,14 @@ namespace HeadshotPro.Client
         internal TimeSpan? ServerClockUncertainty => _transport.Clock.Uncertainty;
 
         /// <summary>
-        /// Checks the key by reading the balance, as Connect-HeadshotPro does; once it is accepted, a rejection that any
-        /// session sharing this connection holds (one 401, perhaps a gateway's) is cleared.
+        /// Checks the key by reading the organization it belongs to, as Connect-HeadshotPro does; once it is accepted, a
+        /// rejection that any session sharing this connection holds (one 401, perhaps a gateway's) is cleared.
         /// </summary>
-        public async Task<decimal> ConnectAsync(CancellationToken cancellationToken, RequestOptions? options = null)
+        public async Task<Organization> ConnectAsync(CancellationToken cancellationToken, RequestOptions? options = null)
         {
-            var credits = await Organization.GetCreditsAsync(cancellationToken, options).ConfigureAwait(false);
+            var organization = await Organization.GetAsync(cancellationToken, options).ConfigureAwait(false);
             _transport.AcceptKey();
-            return credits;
+            return organization;
         }
 
         public Task<decimal> GetCreditsAsync(CancellationToken cancellationToken, RequestOptions? options = null) =>

@@ -71,6 +71,27 @@ namespace HeadshotPro.Commands
         internal bool WhatIfInEffect =>
             MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) ? LanguagePrimitives.IsTrue(w) : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
+        /// <summary>
+        /// Progress is written in any interactive host (the console, VS Code, ISE, Windows Terminal), where
+        /// $ProgressPreference then decides; not in a host without a user (Azure Automation's "Default Host", a
+        /// service) or a pwsh started with -NonInteractive.
+        /// </summary>
+        internal static bool ShowsProgress(string hostName, bool userInteractive, string[] commandLine) =>
+            hostName != "Default Host" && userInteractive &&
+            !commandLine.Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase) || a.StartsWith("/noni", StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>Whether this command writes progress (<see cref="ShowsProgress(string, bool, string[])"/>).</summary>
+        internal bool ShowingProgress => ShowsProgress(Host.Name, Environment.UserInteractive, Environment.GetCommandLineArgs());
+
+        internal const int ProgressActivityId = 0x4853;
+
+        /// <summary>The share done in whole percent, 0 to 100, for PercentComplete.</summary>
+        internal static int Percent(long done, long total) => (int)Math.Min(100, done * 100 / total);
+
+        /// <summary>"55 of 60 done (91 %)": how far, with the percentage in this culture's form.</summary>
+        internal static string HowFar(long done, long total, string what) =>
+            string.Format(CultureInfo.CurrentCulture, "{0} of {1} {2} ({3:P0})", done, total, what, Percent(done, total) / 100.0);
+
         /// <summary>This command's request options: verbose lines and waits come back to it.</summary>
         internal RequestOptions Requests => _requests ?? (_requests = new RequestOptions { Observer = this, MaxRetryWait = MaxRetryWait });
 
@@ -219,7 +240,7 @@ namespace HeadshotPro.Commands
             try
             {
                 var organization = Call(ct => session.Client.GetOrganizationAsync(ct, Requests));
-                session.Teams = organization.Teams;
+                session.Remember(organization);
                 return organization;
             }
             catch (HeadshotProApiException e)
@@ -237,14 +258,44 @@ namespace HeadshotPro.Commands
             return list.FirstOrDefault(t => t.Id == value) ?? list.FirstOrDefault(t => string.Equals(t.Name, value, StringComparison.OrdinalIgnoreCase));
         }
 
-        /// <summary>A team named by id or name, from a fresh read of the organization; null after writing TeamNotFound (or the read's error).</summary>
-        internal Team? ResolveTeam(string value)
+        /// <summary>
+        /// The ids of the teams named by id or name (-Team), from a fresh read of the organization; null after writing
+        /// TeamNotFound for each one it lacks (or the read's error).
+        /// </summary>
+        internal HashSet<string>? ResolveTeams(IEnumerable<string> values)
         {
             var organization = ReadOrganization();
             if (organization == null) return null;
-            var team = FindTeam(organization.Teams, value.Trim());
-            if (team == null) WriteError(TeamNotFound(value, organization));
-            return team;
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var complete = true;
+            foreach (var value in values)
+            {
+                var team = FindTeam(organization.Teams, value.Trim());
+                if (team != null) ids.Add(team.Id);
+                else
+                {
+                    WriteError(TeamNotFound(value, organization));
+                    complete = false;
+                }
+            }
+            return complete ? ids : null;
+        }
+
+        /// <summary>The one value of a parameter that takes several, when exactly one was given: a list's API filters by one.</summary>
+        internal static string? OnlyOne(IReadOnlyCollection<string>? values) => values != null && values.Count == 1 ? values.First() : null;
+
+        /// <summary>
+        /// What a list keeps that its API could not filter: the teams and statuses asked for, each unless the API was sent
+        /// the one given (<paramref name="teamSent"/>, <paramref name="statusSent"/>). Null when the API did it all, so that
+        /// -Skip and -First go to the server.
+        /// </summary>
+        internal static Func<T, bool>? FilterHere<T>(IEnumerable<string>? teamIds, string? teamSent, IEnumerable<string>? statuses, string? statusSent,
+            Func<T, string?> teamOf, Func<T, string?> statusOf)
+        {
+            var teams = teamIds == null || teamSent != null ? null : new HashSet<string>(teamIds, StringComparer.Ordinal);
+            var wanted = statuses == null || statusSent != null ? null : new HashSet<string>(statuses, StringComparer.OrdinalIgnoreCase);
+            if (teams == null && wanted == null) return null;
+            return item => (teams == null || teams.Contains(teamOf(item) ?? "")) && (wanted == null || wanted.Contains(statusOf(item) ?? ""));
         }
 
         /// <summary>
@@ -258,8 +309,9 @@ namespace HeadshotPro.Commands
             var skip = paging == null ? 0 : (long)Math.Min(paging.Skip, int.MaxValue);
             long? first = paging == null || paging.First == ulong.MaxValue ? (long?)null : (long)Math.Min(paging.First, long.MaxValue);
             var pages = keep == null ? reader((int)skip, first) : reader(0, null);
-            long kept = 0, written = 0;
+            long kept = 0, written = 0, read = 0;
             var complete = false;
+            var showProgress = ShowingProgress;
             try
             {
                 while (true)
@@ -271,6 +323,11 @@ namespace HeadshotPro.Commands
                         complete = true;
                         break;
                     }
+                    read += page.Count;
+                    // How far through the list, when the server gave its total: what is wanted of it, or all of it where a filter here decides.
+                    var wanted = pages.Total is int all ? (keep == null ? Math.Min(Math.Max(all - skip, 0), first ?? long.MaxValue) : all) : 0;
+                    if (showProgress && wanted > 0)
+                        WriteProgress(new ProgressRecord(ProgressActivityId, action, HowFar(read, wanted, "read")) { PercentComplete = Percent(read, wanted) });
                     foreach (var item in page)
                     {
                         if (keep != null && !keep(item)) continue;
@@ -286,6 +343,7 @@ namespace HeadshotPro.Commands
                 WriteItemError(e, target, action);
                 return;
             }
+            if (showProgress) WriteProgress(new ProgressRecord(ProgressActivityId, action, "Done") { RecordType = ProgressRecordType.Completed });
             if (paging != null && paging.IncludeTotalCount)
             {
                 if (keep == null && pages.PagesRead == 0)

@@ -111,7 +111,7 @@ namespace HeadshotPro.Commands
             if (!MyInvocation.ExpectingInput && GivenItems != null) _total = GivenItems.Count;
             _throttleLimit = ThrottleLimit;
             _ = Requests;
-            _showProgress = ShowsProgress(Host.Name, Environment.UserInteractive, Environment.GetCommandLineArgs());
+            _showProgress = ShowingProgress;
             Guarded(BeginInput);
         }
 
@@ -131,15 +131,6 @@ namespace HeadshotPro.Commands
 
         /// <summary>After the last input, before waiting for the requests in flight.</summary>
         protected virtual void EndInput() { }
-
-        /// <summary>
-        /// Progress is written in any interactive host (the console, VS Code, ISE, Windows Terminal), where
-        /// $ProgressPreference then decides; not in a host without a user (Azure Automation's "Default Host", a
-        /// service) or a pwsh started with -NonInteractive.
-        /// </summary>
-        internal static bool ShowsProgress(string hostName, bool userInteractive, string[] commandLine) =>
-            hostName != "Default Host" && userInteractive &&
-            !commandLine.Any(a => a.StartsWith("-noni", StringComparison.OrdinalIgnoreCase) || a.StartsWith("/noni", StringComparison.OrdinalIgnoreCase));
 
         /// <summary>
         /// Queues one item's request once there is room in the window; its result, or its error, is written later.
@@ -232,10 +223,8 @@ namespace HeadshotPro.Commands
         {
             while (_inFlight.Count > 0) TakeOne();
             FlushVerbose();
-            if (_showProgress) WriteProgress(new ProgressRecord(ActivityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+            if (_showProgress) WriteProgress(new ProgressRecord(ProgressActivityId, Activity, "Done") { RecordType = ProgressRecordType.Completed });
         }
-
-        private const int ActivityId = 0x4853;
 
         private void TakeOne()
         {
@@ -347,13 +336,13 @@ namespace HeadshotPro.Commands
             if (!force && now - _lastProgress < ProgressInterval) return;
             _lastProgress = now;
             var finished = _succeeded + _failed;
-            var status = string.Format(CultureInfo.CurrentCulture, "{0} done, {1} in flight, {2} failed", finished, _inFlight.Count, _failed);
+            var total = _total ?? 0;
+            var status = string.Format(CultureInfo.CurrentCulture, "{0}, {1} in flight, {2} failed",
+                total > 0 ? HowFar(finished, total, "done") : finished + " done", _inFlight.Count, _failed);
             var wait = WaitingUntil - now;
             if (wait > TimeSpan.Zero) status += string.Format(CultureInfo.CurrentCulture, ", waiting for the rate limit ({0:0} s left)", Math.Ceiling(wait.TotalSeconds));
             if (ProgressDetail is string detail) status += ", " + detail;
-            var record = new ProgressRecord(ActivityId, Activity, status);
-            if (_total is int total && total > 0) record.PercentComplete = Math.Min(100, finished * 100 / total);
-            WriteProgress(record);
+            WriteProgress(new ProgressRecord(ProgressActivityId, Activity, status) { PercentComplete = total > 0 ? Percent(finished, total) : -1 });
         }
 
         /// <summary>

@@ -30,6 +30,23 @@ namespace HeadshotPro.Commands
         /// <summary>The organization's teams, once read (for -Team, tab completion and ShouldProcess text).</summary>
         public IReadOnlyList<Team>? Teams { get; set; }
 
+        /// <summary>Remembers what a read of the organization said: its teams, and its name for the connection.</summary>
+        public void Remember(Organization organization)
+        {
+            Teams = organization.Teams;
+            Connection.Organization = organization.Name;
+            Connection.OrganizationId = organization.Uid;
+        }
+
+        /// <summary>The connection with the rate-limit window as last seen (shared by every session with this key).</summary>
+        public Connection Current()
+        {
+            var window = Client.RateLimitWindow;
+            Connection.RateLimitRemaining = window?.Remaining;
+            Connection.RateLimitResetsAt = window == null ? (DateTimeOffset?)null : new DateTimeOffset(window.Value.ResetUtc).ToLocalTime();
+            return Connection;
+        }
+
         /// <summary>For a session made from environment variables: what it was made from, to notice when they change.</summary>
         public string? EnvironmentFingerprint { get; set; }
 

@@ -5,6 +5,12 @@ namespace HeadshotPro
     /// <summary>What the current session is connected to. The key is shown only by its last four characters.</summary>
     public sealed class Connection
     {
+        /// <summary>The organization the key belongs to, by name, once read (Connect-HeadshotPro reads it).</summary>
+        public string? Organization { get; set; }
+
+        /// <summary>The organization's uid.</summary>
+        public string? OrganizationId { get; set; }
+
         public Uri BaseUri { get; set; } = null!;
         public string ApiKeyHint { get; set; } = "";
         public string Source { get; set; } = "";

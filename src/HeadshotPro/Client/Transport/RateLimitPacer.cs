@@ -50,6 +50,9 @@ namespace HeadshotPro.Client.Transport
         private int? _remaining;
         private DateTime _resetServerUtc;
         private long _windowTicket;
+        private int? _laterRemaining;
+        private DateTime _laterResetServerUtc;
+        private int _laterAnswers;
         private DateTime _blockedUntilUtc;
 
         public RateLimitPacer(ServerClock clock) => _clock = clock;
@@ -81,6 +84,7 @@ namespace HeadshotPro.Client.Transport
                     lock (_gate)
                     {
                         var now = DateTime.UtcNow;
+                        if (_remaining.HasValue && now >= _clock.ToLocalLatest(_resetServerUtc)) EndWindow();
                         var resetUtc = _clock.ToLocalLatest(_resetServerUtc);
                         var left = _remaining - _inFlight;
                         if (_blockedUntilUtc > now)
@@ -102,7 +106,6 @@ namespace HeadshotPro.Client.Transport
                         }
                         else
                         {
-                            if (_remaining.HasValue && now >= resetUtc) _remaining = null;
                             if (_remaining.HasValue || _serverSendsNoHeaders || _inFlight == 0) return Let(waited, probe: false);
                             wait = ProbePoll;
                             reason = null;
@@ -128,6 +131,23 @@ namespace HeadshotPro.Client.Transport
             {
                 lock (_gate) _waiting--;
             }
+        }
+
+        /// <summary>
+        /// Under the gate, once the current window has reset: the later window that more than one answer told of while it
+        /// lasted (the server's next window, seen early through an uncertain clock) is the current one now, with the
+        /// least it said was left; otherwise — nothing, or one odd answer — a lone request learns the next window.
+        /// </summary>
+        private void EndWindow()
+        {
+            if (_laterAnswers > 1)
+            {
+                _remaining = _laterRemaining;
+                _resetServerUtc = _laterResetServerUtc;
+            }
+            else _remaining = null;
+            _laterRemaining = null;
+            _laterAnswers = 0;
         }
 
         /// <summary>Under the gate: counts a request in flight and hands out its ticket.</summary>
@@ -164,8 +184,9 @@ namespace HeadshotPro.Client.Transport
         /// order: within a window the lowest remaining count and the latest reset win, and news of another window counts
         /// only from a request sent after the one that told of the current window. The server is followed when its window
         /// moves back (its clock was set back, the window shrank, or the current one came from an odd answer); a later
-        /// window while the current one lasts lowers the count only, and at the current reset a lone request learns which
-        /// holds. An answer from a window that has ended is old news.
+        /// window while the current one lasts lowers the count only, and at the current reset it becomes the current one if
+        /// more than one answer told of it (<see cref="EndWindow"/>), else a lone request learns which holds. An answer
+        /// from a window that has ended is old news.
         /// </summary>
         public void Observe(HttpResponseMessage response, DateTime receivedUtc, long ticket)
         {
@@ -191,6 +212,8 @@ namespace HeadshotPro.Client.Transport
                     _remaining = remaining;
                     _resetServerUtc = resetServerUtc;
                     _windowTicket = ticket;
+                    _laterRemaining = null;
+                    _laterAnswers = 0;
                 }
                 else if (resetServerUtc <= _resetServerUtc + SameWindow && resetServerUtc >= _resetServerUtc - SameWindow)
                 {
@@ -200,6 +223,18 @@ namespace HeadshotPro.Client.Transport
                 else if (resetServerUtc > _resetServerUtc)
                 {
                     _remaining = Math.Min(_remaining!.Value, remaining.Value);
+                    if (_laterAnswers > 0 && resetServerUtc <= _laterResetServerUtc + SameWindow && resetServerUtc >= _laterResetServerUtc - SameWindow)
+                    {
+                        _laterRemaining = Math.Min(_laterRemaining!.Value, remaining.Value);
+                        if (resetServerUtc > _laterResetServerUtc) _laterResetServerUtc = resetServerUtc;
+                        _laterAnswers++;
+                    }
+                    else
+                    {
+                        _laterRemaining = remaining;
+                        _laterResetServerUtc = resetServerUtc;
+                        _laterAnswers = 1;
+                    }
                 }
             }
         }

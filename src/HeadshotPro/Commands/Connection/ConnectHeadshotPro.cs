@@ -15,6 +15,9 @@ namespace HeadshotPro.Commands
         private const string CredentialSet = "Credential";
 
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ApiKeySet)]
+        [SecretArgument("-ApiKey takes the API key as a SecureString only, so it is never kept as plain text. Pass it as -ApiKey (Read-Host -AsSecureString 'API key'), " +
+            "or as the password of -Credential (Get-Credential; Get-AutomationPSCredential in Azure Automation), " +
+            "or set $env:HEADSHOTPRO_API_KEY and leave Connect-HeadshotPro out.")]
         public SecureString ApiKey { get; set; } = null!;
 
         /// <summary>The key as the password (the user name is ignored), e.g. from Get-AutomationPSCredential.</summary>
@@ -76,10 +79,10 @@ namespace HeadshotPro.Commands
                 ProxyUseDefaultCredentials = ProxyUseDefaultCredentials,
             };
             var client = new HeadshotProClient(settings);
-            decimal credits;
+            Organization organization;
             try
             {
-                credits = Call(ct => client.ConnectAsync(ct, Requests));
+                organization = Call(ct => client.ConnectAsync(ct, Requests));
             }
             catch (HeadshotProApiException e)
             {
@@ -94,9 +97,10 @@ namespace HeadshotPro.Commands
             }
 
             var session = new HeadshotProSession(client, "Connect-HeadshotPro");
+            session.Remember(organization);
             SessionStore.Set(Runspace.DefaultRunspace, session);
-            WriteVerbose($"Connected to {baseUri} as key {settings.ApiKeyHint}; {credits} credits available.");
-            if (PassThru) WriteObject(session.Connection);
+            WriteVerbose($"Connected to {organization.Name ?? organization.Uid} at {baseUri} as key {settings.ApiKeyHint}.");
+            if (PassThru) WriteObject(session.Current());
         }
 
         /// <summary>$env:HEADSHOTPRO_BASE_URI, as the other cmdlets read it when there is no Connect.</summary>

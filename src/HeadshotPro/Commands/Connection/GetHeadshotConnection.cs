@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 
@@ -20,11 +19,7 @@ namespace HeadshotPro.Commands
                 WriteError(NotConnected());
                 return;
             }
-            var connection = Session.Connection;
-            var window = Session.Client.RateLimitWindow;
-            connection.RateLimitRemaining = window?.Remaining;
-            connection.RateLimitResetsAt = window == null ? (DateTimeOffset?)null : new DateTimeOffset(window.Value.ResetUtc).ToLocalTime();
-            WriteObject(connection);
+            WriteObject(Session.Current());
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using HeadshotPro.Client.Transport;
@@ -16,16 +17,16 @@ namespace HeadshotPro.Commands
         private const string ListSet = "List";
         private const string ByEmailSet = "ByEmail";
 
-        /// <summary>Only members at this stage: accepted (nothing uploaded), pending (uploading or generating) or finished.</summary>
+        /// <summary>Only members at these stages: accepted (nothing uploaded), pending (uploading or generating), finished.</summary>
         [Parameter(Position = 0)]
         [ValidateSet("accepted", "pending", "finished")]
-        public string? Status { get; set; }
+        public string[]? Status { get; set; }
 
-        /// <summary>Only members of this team (name or id).</summary>
+        /// <summary>Only members of these teams (names or ids).</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ArgumentCompleter(typeof(TeamNameCompleter))]
         [ValidateNotNullOrEmpty]
-        public string? Team { get; set; }
+        public string[]? Team { get; set; }
 
         /// <summary>People (addresses, invites, models, AD or Entra ID users, CSV rows) or teams.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByEmailSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -46,20 +47,20 @@ namespace HeadshotPro.Commands
         {
             if (ParameterSetName != ByEmailSet) return;
             var people = _people;
-            var status = Status;
+            var keep = FilterHere<Member>(null, null, Status, null, m => m.TeamId, m => m.Status);
             foreach (var input in Email)
             {
                 var person = AcceptPerson(input, "its member record is written once");
                 if (person == null) continue;
                 if (person.Team is Team team)
                     Submit(person.Target, async (options, ct) =>
-                        new Results((await people.MembersAsync(options, ct).ConfigureAwait(false)).Where(m => m.TeamId == team.Id && (status == null || m.Status == status)).ToList()),
+                        new Results((await people.MembersAsync(options, ct).ConfigureAwait(false)).Where(m => m.TeamId == team.Id && (keep == null || keep(m))).ToList()),
                         label: team.Name);
                 else
                     Submit(person.Target, async (options, ct) =>
                     {
                         var member = await people.MemberOfAsync(person, options, ct).ConfigureAwait(false);
-                        return status == null || member.Status == status ? member : null;
+                        return keep == null || keep(member) ? member : null;
                     }, label: person.Label);
             }
         }
@@ -68,19 +69,14 @@ namespace HeadshotPro.Commands
         {
             if (ParameterSetName != ListSet || Piped) return;
             var client = Session.Client;
-            string? teamId = null;
-            if (Team != null)
-            {
-                var team = ResolveTeam(Team);
-                if (team == null) return;
-                teamId = team.Id;
-            }
-            var status = Status;
+            HashSet<string>? teamIds = null;
+            if (Team != null && (teamIds = ResolveTeams(Team)) == null) return;
+            // The members list takes one status and no team.
+            var status = OnlyOne(Status);
             var options = Requests;
             var named = _people.Named<Member>((o, l, ct) => client.Members.ListPageAsync(status, o, l, ct, options), (names, m) => names.Name(m), options);
-            // The members list takes no team filter: with -Team it is filtered here, and -Skip/-First count what is kept.
             WritePaged((offset, most) => new PageReader<Member>(named, offset, Paging.DefaultLimit, most),
-                teamId == null ? null : new Func<Member, bool>(m => m.TeamId == teamId), Status, "Listing members");
+                FilterHere<Member>(teamIds, null, Status, status, m => m.TeamId, m => m.Status), Status, "Listing members");
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using HeadshotPro.Client;
@@ -27,15 +28,16 @@ namespace HeadshotPro.Commands
         [Alias("Mail", "EmailAddress", "PrimarySmtpAddress", "UserPrincipalName")]
         public object[] Email { get; set; } = null!;
 
+        /// <summary>Only models at these stages.</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ValidateSet("onboarding", "waiting", "pending", "generatingHeadshots", "active", "failed", "deleted")]
-        public string? Status { get; set; }
+        public string[]? Status { get; set; }
 
-        /// <summary>Only models of this team (name or id).</summary>
+        /// <summary>Only models of these teams (names or ids).</summary>
         [Parameter(ParameterSetName = ListSet)]
         [ArgumentCompleter(typeof(TeamNameCompleter))]
         [ValidateNotNullOrEmpty]
-        public string? Team { get; set; }
+        public string[]? Team { get; set; }
 
         private People _people = null!;
 
@@ -79,19 +81,16 @@ namespace HeadshotPro.Commands
         protected override void EndInput()
         {
             if (ParameterSetName != ListSet || Piped) return;
-            string? teamId = null;
-            if (Team != null)
-            {
-                var team = ResolveTeam(Team);
-                if (team == null) return;
-                teamId = team.Id;
-            }
+            HashSet<string>? teamIds = null;
+            if (Team != null && (teamIds = ResolveTeams(Team)) == null) return;
+            // The models list takes one status and one team.
+            var teamId = OnlyOne(teamIds);
+            var status = OnlyOne(Status);
             var client = Session.Client;
-            var status = Status;
             var options = Requests;
-            var people = _people;
-            var named = people.Named<Model>((o, l, ct) => client.Models.ListPageAsync(status, teamId, o, l, ct, options), (names, m) => names.Name(m), options);
-            WritePaged((offset, most) => new PageReader<Model>(named, offset, Paging.DefaultLimit, most), null, Status, "Listing models");
+            var named = _people.Named<Model>((o, l, ct) => client.Models.ListPageAsync(status, teamId, o, l, ct, options), (names, m) => names.Name(m), options);
+            WritePaged((offset, most) => new PageReader<Model>(named, offset, Paging.DefaultLimit, most),
+                FilterHere<Model>(teamIds, teamId, Status, status, m => m.TeamId, m => m.Status), Status, "Listing models");
         }
     }
 }

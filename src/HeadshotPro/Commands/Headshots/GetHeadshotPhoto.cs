@@ -45,13 +45,13 @@ namespace HeadshotPro.Commands
         [Parameter(ParameterSetName = ByEmailSet)]
         [Parameter(ParameterSetName = ByModelIdSet)]
         [ValidateSet("none", "liked", "loved")]
-        public string? LikedStatus { get; set; }
+        public string[]? LikedStatus { get; set; }
 
-        /// <summary>Only the favorites of this team (name or id).</summary>
+        /// <summary>Only the favorites of these teams (names or ids).</summary>
         [Parameter(ParameterSetName = OrganizationSet)]
         [ArgumentCompleter(typeof(TeamNameCompleter))]
         [ValidateNotNullOrEmpty]
-        public string? Team { get; set; }
+        public string[]? Team { get; set; }
 
         /// <summary>Which link each object carries: main (default), thumbnail or original.</summary>
         [Parameter]
@@ -149,8 +149,12 @@ namespace HeadshotPro.Commands
             var paging = PagingParameters;
             var skip = paging == null ? 0 : (int)Math.Min(paging.Skip, int.MaxValue);
             long? first = paging == null || paging.First == ulong.MaxValue ? (long?)null : (long)Math.Min(paging.First, long.MaxValue);
-            var photos = await client.Photos.Reader(model.Id, LikedStatus, all, options, skip, first).RestAsync(ct).ConfigureAwait(false);
-            return new Results(photos.Select(p => Stamp(p, model)).ToList());
+            // The photos list takes one liked status: with more, -Skip and -First count what is kept here.
+            var liked = OnlyOne(LikedStatus);
+            var keep = FilterHere<Photo>(null, null, LikedStatus, liked, p => p.TeamId, p => p.LikedStatus);
+            var photos = await client.Photos.Reader(model.Id, liked, all, options, keep == null ? skip : 0, keep == null ? first : null).RestAsync(ct).ConfigureAwait(false);
+            var kept = keep == null ? photos : photos.Where(keep).Skip(skip).Take((int)Math.Min(first ?? int.MaxValue, int.MaxValue));
+            return new Results(kept.Select(p => Stamp(p, model)).ToList());
         }
 
         private Photo Stamp(Photo photo, Model model)
@@ -166,13 +170,10 @@ namespace HeadshotPro.Commands
         protected override void EndInput()
         {
             if (ParameterSetName != OrganizationSet || Piped) return;
-            string? teamId = null;
-            if (Team != null)
-            {
-                var team = ResolveTeam(Team);
-                if (team == null) return;
-                teamId = team.Id;
-            }
+            System.Collections.Generic.HashSet<string>? teamIds = null;
+            if (Team != null && (teamIds = ResolveTeams(Team)) == null) return;
+            // The favorites list takes one team.
+            var teamId = OnlyOne(teamIds);
             var client = Session.Client;
             var all = Variant != "main";
             var variant = Variant;
@@ -182,7 +183,8 @@ namespace HeadshotPro.Commands
             {
                 var page = await named(o, l, ct).ConfigureAwait(false);
                 return page.Select(p => p.WithVariant(variant));
-            }, offset, Client.Transport.Paging.DefaultLimit, most), null, Team, "Listing the organization's favorite headshots");
+            }, offset, Client.Transport.Paging.DefaultLimit, most),
+                FilterHere<Photo>(teamIds, teamId, null, null, p => p.TeamId, p => p.LikedStatus), Team, "Listing the organization's favorite headshots");
         }
     }
 }

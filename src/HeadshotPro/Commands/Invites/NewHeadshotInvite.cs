@@ -18,6 +18,8 @@ namespace HeadshotPro.Commands
 
         private Dictionary<string, Invite>? _existing;
         private CreditLedger? _credits;
+        private People? _people;
+        private readonly HashSet<object> _moving = new HashSet<object>();
         private RequestOptions _inviteRequests = null!;
         private Team? _team;
         private bool _skipExisting;
@@ -43,9 +45,16 @@ namespace HeadshotPro.Commands
         [Parameter]
         public SwitchParameter SkipExisting { get; set; }
 
+        /// <summary>
+        /// As -SkipExisting, and someone already invited into another team (or none) who has signed up is moved into
+        /// -Team (written with Outcome Moved). A pending invite cannot be moved: a warning says how.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter MoveExisting { get; set; }
+
         protected override string Activity => "Inviting people to HeadshotPro";
 
-        protected override string Describe(object target) => "Inviting " + target;
+        protected override string Describe(object target) => _moving.Contains(target) ? $"Moving {target} into team {_team?.Name}" : "Inviting " + target;
 
         protected override System.Collections.ICollection? GivenItems => Email;
 
@@ -65,7 +74,8 @@ namespace HeadshotPro.Commands
         {
             _inviteRequests = Requests.WithVeto(() => _credits!.Refused ? OutOfCredits() : null);
             if (ParameterSetName == ByTeamNameSet || TeamId != null) ResolveTeam();
-            _skipExisting = SkipExisting;
+            _skipExisting = SkipExisting || MoveExisting;
+            if (MoveExisting) _people = new People(Session.Client);
             if (WhatIfInEffect) StartDryRun();
         }
 
@@ -156,8 +166,9 @@ namespace HeadshotPro.Commands
                     if (_dryRun != null) _dryRun.AlreadyInvited++;
                     if (_skipExisting)
                     {
-                        CountLocal(true);
                         existing.Outcome = "Existing";
+                        if (_team != null && existing.TeamId != _team.Id && Moving(client, address, existing, _team)) continue;
+                        CountLocal(true);
                         WriteObject(existing);
                     }
                     else
@@ -178,6 +189,42 @@ namespace HeadshotPro.Commands
                 var team = _team;
                 Submit(address, (options, ct) => InviteAsync(client, address, team, options, ct), _inviteRequests);
             }
+        }
+
+        /// <summary>
+        /// Someone already invited into a team other than <paramref name="team"/>: never passed through silently. Whether
+        /// a request to move them was queued (-MoveExisting, a member, confirmed); if not, a warning says where they are
+        /// and what moves them. The API moves members only (people who signed up); a pending invite keeps its team until
+        /// it is revoked and sent again, which sends a new link — left to the admin, not done by a daily run.
+        /// </summary>
+        private bool Moving(HeadshotProClient client, string address, Invite existing, Team team)
+        {
+            var from = existing.TeamId == null ? "no team" : "team " + (existing.TeamName ?? existing.TeamId);
+            if (existing.Status == InviteStatus.Pending)
+            {
+                WriteWarning($"{address} is already invited in {from}, not {team.Name}, and has not signed up yet: only members can be moved to another team. " +
+                    $"To move them now, revoke the invite and invite them again, which sends a new link: Revoke-HeadshotInvite '{address}' -Force; " +
+                    $"New-HeadshotInvite '{address}' -Team '{team.Name}'. Or run with -MoveExisting once they have signed up.");
+                return false;
+            }
+            if (!MoveExisting)
+            {
+                WriteWarning($"{address} is already invited in {from}, not {team.Name}; passed through as Existing. Add -MoveExisting to move them into {team.Name}.");
+                return false;
+            }
+            if (!ShouldProcess(address, $"Move from {from} to team {team.Name}")) return false;
+            var people = _people!;
+            _moving.Add(address);
+            Submit(address, async (options, ct) =>
+            {
+                var member = await people.MemberOfAsync(PersonInput.Read(existing, out _, out _)!, options, ct).ConfigureAwait(false);
+                await client.Organization.AssignMembersAsync(team.Id, new[] { member.SignUpEmail ?? member.Email }, ct, options).ConfigureAwait(false);
+                existing.TeamId = team.Id;
+                existing.TeamName = team.Name;
+                existing.Outcome = "Moved";
+                return existing;
+            });
+            return true;
         }
 
         /// <summary>

@@ -18,10 +18,11 @@ namespace HeadshotPro.Commands
         private const string ByIdSet = "ById";
         private const string ByInputSet = "ByInput";
 
+        /// <summary>Team names; wildcards allowed. Each team is written once, and a name without wildcards that no team has is TeamNotFound.</summary>
         [Parameter(Position = 0, ParameterSetName = ByNameSet)]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(TeamNameCompleter))]
-        public string? Name { get; set; }
+        public string[]? Name { get; set; }
 
         [Parameter(Mandatory = true, ParameterSetName = ByIdSet)]
         [ArgumentCompleter(typeof(TeamIdCompleter))]
@@ -59,10 +60,11 @@ namespace HeadshotPro.Commands
                 }
                 return;
             }
-            var pattern = string.IsNullOrEmpty(Name) ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant);
-            var found = organization.Teams.Where(t => pattern == null || pattern.IsMatch(t.Name)).ToList();
-            if (found.Count == 0 && Name != null && !WildcardPattern.ContainsWildcardCharacters(Name)) WriteError(TeamNotFound(Name, organization));
-            WriteObject(found, enumerateCollection: true);
+            var names = (Name ?? new string[0]).Where(n => !string.IsNullOrEmpty(n)).ToList();
+            var patterns = names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToList();
+            foreach (var missing in names.Where((n, i) => !WildcardPattern.ContainsWildcardCharacters(n) && !organization.Teams.Any(t => patterns[i].IsMatch(t.Name))))
+                WriteError(TeamNotFound(missing, organization));
+            WriteObject(organization.Teams.Where(t => patterns.Count == 0 || patterns.Any(p => p.IsMatch(t.Name))), enumerateCollection: true);
         }
 
         /// <summary>Writes the team one input names, or one error.</summary>

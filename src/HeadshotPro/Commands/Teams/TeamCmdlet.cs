@@ -63,7 +63,7 @@ namespace HeadshotPro.Commands
             {
                 var after = Call(ct => change(before, ct));
                 Current = after;
-                session.Teams = after.Teams;
+                session.Remember(after);
                 return after;
             }
             catch (HeadshotProApiException e)

@@ -27,7 +27,7 @@ namespace HeadshotPro.Commands
                 try
                 {
                     using (var timeout = new CancellationTokenSource(ReadTimeout))
-                        session.Teams = session.Client.GetOrganizationAsync(timeout.Token).GetAwaiter().GetResult().Teams;
+                        session.Remember(session.Client.GetOrganizationAsync(timeout.Token).GetAwaiter().GetResult());
                 }
                 catch (Exception e) when (e is Client.HeadshotProApiException || e is OperationCanceledException)
                 {

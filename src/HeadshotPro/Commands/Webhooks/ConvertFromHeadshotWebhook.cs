@@ -51,6 +51,9 @@ namespace HeadshotPro.Commands
         /// <summary>The webhook secret; without it (and without -Credential), $env:HEADSHOTPRO_WEBHOOK_SECRET.</summary>
         [Parameter(ParameterSetName = WebhookDataSet)]
         [Parameter(ParameterSetName = BodySet)]
+        [SecretArgument("-Secret takes the webhook secret as a SecureString only, so it is never kept as plain text. Pass it as -Secret (Read-Host -AsSecureString 'Webhook secret'), " +
+            "or as the password of -Credential (Get-AutomationPSCredential -Name HeadshotProWebhook in Azure Automation), " +
+            "or set $env:HEADSHOTPRO_WEBHOOK_SECRET and leave -Secret out.")]
         public SecureString? Secret { get; set; }
 
         /// <summary>The webhook secret as a credential's password (the user name is ignored), e.g. Get-AutomationPSCredential.</summary>

@@ -81,10 +81,10 @@ if ($ResendExpiredInvites) {
 $photos = 0
 if ($PhotoFolder) {
     # Only a new or changed favorite comes out unskipped; one that could not be set is removed, so the next run tries again.
-    Get-HeadshotPhoto -Variant thumbnail -ErrorAction Continue -ErrorVariable +failed |
-        Save-HeadshotPhoto -Path $PhotoFolder -ErrorAction Continue -ErrorVariable +failed | Where-Object { -not $_.Skipped } | ForEach-Object {
+    # -For ActiveDirectory: 96x96 JPEGs of at most 10,000 bytes, within AD's limit and small enough for Exchange Online.
+    Get-HeadshotPhoto -ErrorAction Continue -ErrorVariable +failed |
+        Save-HeadshotPhoto -Path $PhotoFolder -For ActiveDirectory -ErrorAction Continue -ErrorVariable +failed | Where-Object { -not $_.Skipped } | ForEach-Object {
             $saved = $_
-            if ($saved.Length -gt 100KB) { Write-Warning "$($saved.Name) is $($saved.Length) bytes, over AD's 100 KB thumbnailPhoto limit: not set."; return }
             # The address the person was invited at is AD's mail; an LDAP filter value escapes \ * ( ) and NUL (RFC 4515).
             $mail = [regex]::Replace($saved.Email, '[\\*()\x00]', { '\{0:x2}' -f [int][char]$args[0].Value })
             try {

@@ -59,6 +59,9 @@ Describe 'The daily runbook example' {
 
         & $runbook -JoinersGroup NewHires -PhotoFolder $photos | Should -Be 'HeadshotPro daily run: 0 invited, 2 already invited, 0 revoked, 2 photos set, 0 failed.'
         (Get-Sets ann), (Get-Sets bob) | Should -Be @(1, 1)
+        $files = @(Get-ChildItem $photos -Filter *.jpg)
+        $files.Count | Should -Be 2
+        $files | ForEach-Object { $_.Length | Should -BeLessOrEqual 10000 }
         & $runbook -JoinersGroup NewHires -PhotoFolder $photos | Should -Be 'HeadshotPro daily run: 0 invited, 2 already invited, 0 revoked, 0 photos set, 0 failed.'
 
         $null = Invoke-HeadshotSandboxControl $sandbox 'people/ann.lee%40contoso.example/advance' @{ to = 'completed'; favoritePhoto = 2 }

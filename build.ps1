@@ -64,7 +64,7 @@ function Invoke-Build {
     $null = New-Item -ItemType Directory $Out
     $bin = Join-Path $Root "src/HeadshotPro/bin/$Configuration/netstandard2.0"
     Copy-Item (Join-Path $bin 'HeadshotPro.dll'), (Join-Path $bin 'Newtonsoft.Json.dll'), (Join-Path $bin 'BitMiracle.LibJpeg.NET.dll') $Out
-    Copy-Item (Join-Path $Root 'src/HeadshotPro/HeadshotPro.Format.ps1xml'), (Join-Path $Root 'src/HeadshotPro/ThirdPartyNotices.txt') $Out
+    Copy-Item (Join-Path $Root 'src/HeadshotPro/HeadshotPro.Format.ps1xml'), (Join-Path $Root 'src/HeadshotPro/ThirdPartyNotices.txt'), (Join-Path $Root 'LICENSE') $Out
     # The runbooks and the CSV the help points to, in the module's own folder (demo.ps1 needs the repository: not shipped).
     $examples = New-Item -ItemType Directory (Join-Path $Out 'Examples')
     Copy-Item (Join-Path $Root 'docs/examples/*') $examples -Exclude 'demo.ps1'

@@ -142,6 +142,9 @@ Describe 'The installed module (<Form>) says what it is and has every file its h
         $data.Tags | Should -Contain 'HeadshotPro'
         $data.Tags | Should -Contain 'ProfilePhoto'
         ([uri]$data.ProjectUri).Scheme | Should -Be 'https'
+        $manifest.Copyright | Should -Match 'MIT License'
+        Get-Content (Join-Path $base 'LICENSE') -Raw | Should -Match '^MIT License' -Because 'the licence the manifest names ships with the module'
+        Join-Path $base 'ThirdPartyNotices.txt' | Should -Exist -Because 'the JPEG library''s licence asks for its notice'
 
         if ($Form -eq 'nupkg') {
             # What the Gallery shows is the package's nuspec, written from the manifest.

@@ -121,18 +121,66 @@ function Invoke-Test {
     }
 
     Write-Host "`n== Pester ==" -ForegroundColor Cyan
-    Import-Module (Get-PesterModulePath) -Force
-    $config = New-PesterConfiguration
-    $config.Run.Path = Join-Path $Root 'tests/pester'
-    $config.Run.PassThru = $true
-    $config.Output.Verbosity = 'Detailed'
-    $pester = Invoke-Pester -Configuration $config
+    $pester = Invoke-PesterBounded -Path (Join-Path $Root 'tests/pester') -Hang ([TimeSpan]::FromMinutes(10))
+    if ($pester) {
+        $pesterPassed = $pester.PassedCount
+        $pesterFailed = $pester.FailedCount + $pester.FailedBlocksCount + $pester.FailedContainersCount
+    }
+    else {
+        # Stopped as hung: what passed before is not counted, and the run fails.
+        $pesterPassed = 0
+        $pesterFailed = 1
+    }
 
-    $passed = $xunitPassed + $pester.PassedCount
-    $failed = $xunitFailed + $pester.FailedCount + $pester.FailedBlocksCount + $pester.FailedContainersCount
-    Write-Host "xUnit: $xunitPassed passed, $xunitFailed failed; Pester: $($pester.PassedCount) passed, $($pester.FailedCount) failed"
+    $passed = $xunitPassed + $pesterPassed
+    $failed = $xunitFailed + $pesterFailed
+    Write-Host "xUnit: $xunitPassed passed, $xunitFailed failed; Pester: $pesterPassed passed, $pesterFailed failed"
     Write-Output "$passed passed, $failed failed"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+# Pester has no time limit of its own. It runs here in a runspace of this process, on this host, under this script's
+# preferences; a test (or a file's set-up) that has written nothing for $Hang stops the run, and whatever it started is
+# ended, so a hang fails in minutes instead of holding CI. Answers Pester's result, or $null when the run was stopped.
+function Invoke-PesterBounded([string] $Path, [TimeSpan] $Hang) {
+    $before = @(Get-Process | Where-Object { $_.Parent -and $_.Parent.Id -eq $PID } | ForEach-Object Id)
+    $runspace = [runspacefactory]::CreateRunspace($Host)
+    $runspace.Open()
+    $shell = [powershell]::Create($runspace)
+    try {
+        $null = $shell.AddScript({
+                param($PesterModule, $Tests)
+                $ErrorActionPreference = 'Stop'
+                Set-StrictMode -Version Latest
+                Import-Module $PesterModule -Force
+                $config = New-PesterConfiguration
+                $config.Run.Path = $Tests
+                $config.Run.PassThru = $true
+                $config.Output.Verbosity = 'Detailed'
+                Invoke-Pester -Configuration $config
+            }).AddArgument((Get-PesterModulePath)).AddArgument($Path)
+        $pending = $shell.BeginInvoke()
+        $lines = 0
+        $quietSince = [DateTime]::UtcNow
+        while (-not $pending.AsyncWaitHandle.WaitOne(5000)) {
+            # Pester writes a line for each test as it ends (Output.Verbosity Detailed); these are what show it moves.
+            if ($shell.Streams.Information.Count -ne $lines) { $lines = $shell.Streams.Information.Count; $quietSince = [DateTime]::UtcNow; continue }
+            if ([DateTime]::UtcNow - $quietSince -lt $Hang) { continue }
+            Write-Host "Pester wrote nothing for $($Hang.TotalMinutes) minutes after: $(@($shell.Streams.Information)[-1].MessageData). Stopping it as hung." -ForegroundColor Red
+            $null = $shell.BeginStop($null, $null)
+            $null = $pending.AsyncWaitHandle.WaitOne(30000)
+            foreach ($child in Get-Process | Where-Object { $_.Parent -and $_.Parent.Id -eq $PID -and $_.Id -notin $before }) {
+                Write-Host "Ending process $($child.Id) ($($child.ProcessName)) that the stopped tests left." -ForegroundColor Red
+                $child.Kill($true)
+            }
+            return $null
+        }
+        @($shell.EndInvoke($pending))[-1]
+    }
+    finally {
+        $shell.Dispose()
+        $runspace.Dispose()
+    }
 }
 
 function Invoke-Demo {

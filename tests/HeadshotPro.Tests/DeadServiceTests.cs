@@ -59,7 +59,7 @@ public class DeadServiceTests
 
         var notSent = result.Errors.Where(e => e.FullyQualifiedErrorId.StartsWith("ServiceUnreachable")).ToList();
         Assert.True(notSent.Count >= 850, $"{notSent.Count} ServiceUnreachable of {failed.Count} errors: " + string.Join(", ", result.ErrorIds.Distinct()));
-        Assert.All(notSent, e =>
+        NonEmpty.All(notSent, e =>
         {
             Assert.Equal(ErrorCategory.ConnectionError, e.CategoryInfo.Category);
             Assert.Contains("was not sent", e.ErrorDetails.Message);
@@ -67,7 +67,7 @@ public class DeadServiceTests
         // "Not sent" is true: none of them reached the server. The others may have (cut mid-request) and say so.
         var onServer = sandbox.Server.State.ListInvites().Select(i => i.Email).ToHashSet();
         Assert.DoesNotContain(notSent, e => onServer.Contains((string)e.TargetObject));
-        Assert.All(result.Errors.Except(notSent), e => Assert.Contains("may have been invited", e.ErrorDetails.Message));
+        foreach (var e in result.Errors.Except(notSent)) Assert.Contains("may have been invited", e.ErrorDetails.Message); // none, if no request was cut
         Assert.True(returned - sandbox.Server.OutageStartedUtc!.Value < TimeSpan.FromSeconds(30),
             $"returned {(returned - sandbox.Server.OutageStartedUtc!.Value).TotalSeconds:0} s after the service went away");
     }

@@ -40,7 +40,7 @@ public class SandboxFaultTests
         Assert.Equal(100 - FaultKind.Processed.Length, (int)state["credits"]!);
         var faults = state["counters"]!["faults"]!.AsObject();
         Assert.Equal(FaultKind.All.Order(), faults.Select(f => f.Key).Order());
-        Assert.All(faults, f => Assert.Equal(1, (long)f.Value!));
+        NonEmpty.All(faults, f => Assert.Equal(1, (long)f.Value!));
     }
 
     [Theory(Timeout = Limits.Test)]

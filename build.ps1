@@ -166,7 +166,8 @@ function Invoke-PesterBounded([string] $Path, [TimeSpan] $Hang) {
             # Pester writes a line for each test as it ends (Output.Verbosity Detailed); these are what show it moves.
             if ($shell.Streams.Information.Count -ne $lines) { $lines = $shell.Streams.Information.Count; $quietSince = [DateTime]::UtcNow; continue }
             if ([DateTime]::UtcNow - $quietSince -lt $Hang) { continue }
-            Write-Host "Pester wrote nothing for $($Hang.TotalMinutes) minutes after: $(@($shell.Streams.Information)[-1].MessageData). Stopping it as hung." -ForegroundColor Red
+            $last = -join @($shell.Streams.Information | Select-Object -Last 6 | ForEach-Object MessageData)
+            Write-Host ("Pester wrote nothing for {0:0.#} minutes (its last words: {1}). Stopping it as hung." -f $Hang.TotalMinutes, $last.Trim()) -ForegroundColor Red
             $null = $shell.BeginStop($null, $null)
             $null = $pending.AsyncWaitHandle.WaitOne(30000)
             foreach ($child in Get-Process | Where-Object { $_.Parent -and $_.Parent.Id -eq $PID -and $_.Id -notin $before }) {

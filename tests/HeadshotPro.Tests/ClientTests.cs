@@ -91,6 +91,8 @@ public class ClientTests
         var e = await Assert.ThrowsAsync<HeadshotProApiException>(() => client.CreateInviteAsync("ANN@corp.example", null, default));
         Assert.Equal(ApiErrorKind.AlreadyExists, e.Kind);
         Assert.False(e.AfterUncertainAttempt);
+        Assert.Single(sandbox.Server.State.ListInvites());
+        Assert.Equal(99, sandbox.Server.State.Credits); // the refused second invite spent nothing
     }
 
     [Fact(Timeout = Limits.Test)]

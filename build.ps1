@@ -102,8 +102,8 @@ function Invoke-Test {
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
 
     Write-Host "`n== xUnit ==" -ForegroundColor Cyan
-    # A test that hangs past --blame-hang-timeout has the test host killed, so the run fails instead of stalling CI.
-    # Async tests carry their own [Fact(Timeout = ...)]; this is the guard for everything else.
+    # Every test carries its own [Fact(Timeout = ...)] (BoundedTests checks it); a test host hung past them all (say, a
+    # test whose work blocks every thread) is killed after --blame-hang-timeout, so the run fails instead of stalling CI.
     dotnet test (Join-Path $Root 'tests/HeadshotPro.Tests') -c $Configuration --no-build --nologo `
         --blame-hang-timeout 5m --blame-hang-dump-type none `
         --logger 'console;verbosity=normal' --logger 'trx;LogFileName=xunit.trx' --results-directory $results

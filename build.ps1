@@ -105,7 +105,7 @@ function Invoke-Test {
     # Every test carries its own [Fact(Timeout = ...)] (BoundedTests checks it); a test host hung past them all (say, a
     # test whose work blocks every thread) is killed after --blame-hang-timeout, so the run fails instead of stalling CI.
     dotnet test (Join-Path $Root 'tests/HeadshotPro.Tests') -c $Configuration --no-build --nologo `
-        --blame-hang-timeout 5m --blame-hang-dump-type none `
+        --blame-hang-timeout 10m --blame-hang-dump-type none `
         --logger 'console;verbosity=normal' --logger 'trx;LogFileName=xunit.trx' --results-directory $results
     $xunitExit = $LASTEXITCODE
     $trx = Get-ChildItem $results -Filter *.trx -Recurse | Select-Object -First 1

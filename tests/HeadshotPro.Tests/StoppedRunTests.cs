@@ -104,8 +104,9 @@ public class StoppedRunTests
     [Fact(Timeout = Limits.Test)]
     public async Task Ctrl_C_returns_before_the_requests_in_flight_are_answered_and_names_the_addresses_that_may_have_been_invited()
     {
-        // The server holds each request 6 s; the run is stopped while it holds the first five.
-        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 6000, RateLimit = 0 });
+        // The server holds each request 10 s (Stop() takes its half-second grace, and up to 3 s were seen on a loaded
+        // machine); the run is stopped while the server holds the first five.
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 10_000, RateLimit = 0 });
         var answering = new AnsweringHost();
         using var host = new PowerShellHost(answering);
         host.Connect(sandbox);

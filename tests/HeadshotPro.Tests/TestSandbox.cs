@@ -123,7 +123,7 @@ public static class Limits
     public static readonly TimeSpan Pipeline = TimeSpan.FromMilliseconds(Bulk);
 
     /// <summary>The default bound of a wait for a signal (a state, a delivery): generous, since passing it fails the test.</summary>
-    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>Checks over collections that cannot pass by being empty.</summary>

@@ -116,10 +116,10 @@ function Invoke-Test {
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
 
     Write-Host "`n== xUnit ==" -ForegroundColor Cyan
-    # A test that hangs past --blame-hang-timeout has the test host killed, so the run fails instead of stalling CI.
-    # Async tests carry their own [Fact(Timeout = ...)]; this is the guard for everything else.
+    # Every test carries its own [Fact(Timeout = ...)] (BoundedTests checks it); a test host hung past them all (say, a
+    # test whose work blocks every thread) is killed after --blame-hang-timeout, so the run fails instead of stalling CI.
     dotnet test (Join-Path $Root 'tests/HeadshotPro.Tests') -c $Configuration --no-build --nologo `
-        --blame-hang-timeout 5m --blame-hang-dump-type none `
+        --blame-hang-timeout 10m --blame-hang-dump-type none `
         --logger 'console;verbosity=normal' --logger 'trx;LogFileName=xunit.trx' --results-directory $results
     $xunitExit = $LASTEXITCODE
     $trx = Get-ChildItem $results -Filter *.trx -Recurse | Select-Object -First 1
@@ -135,18 +135,67 @@ function Invoke-Test {
     }
 
     Write-Host "`n== Pester ==" -ForegroundColor Cyan
-    Import-Module (Get-PesterModulePath) -Force
-    $config = New-PesterConfiguration
-    $config.Run.Path = Join-Path $Root 'tests/pester'
-    $config.Run.PassThru = $true
-    $config.Output.Verbosity = 'Detailed'
-    $pester = Invoke-Pester -Configuration $config
+    $pester = Invoke-PesterBounded -Path (Join-Path $Root 'tests/pester') -Hang ([TimeSpan]::FromMinutes(10))
+    if ($pester) {
+        $pesterPassed = $pester.PassedCount
+        $pesterFailed = $pester.FailedCount + $pester.FailedBlocksCount + $pester.FailedContainersCount
+    }
+    else {
+        # Stopped as hung: what passed before is not counted, and the run fails.
+        $pesterPassed = 0
+        $pesterFailed = 1
+    }
 
-    $passed = $xunitPassed + $pester.PassedCount
-    $failed = $xunitFailed + $pester.FailedCount + $pester.FailedBlocksCount + $pester.FailedContainersCount
-    Write-Host "xUnit: $xunitPassed passed, $xunitFailed failed; Pester: $($pester.PassedCount) passed, $($pester.FailedCount) failed"
+    $passed = $xunitPassed + $pesterPassed
+    $failed = $xunitFailed + $pesterFailed
+    Write-Host "xUnit: $xunitPassed passed, $xunitFailed failed; Pester: $pesterPassed passed, $pesterFailed failed"
     Write-Output "$passed passed, $failed failed"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+# Pester has no time limit of its own. It runs here in a runspace of this process, on this host, under this script's
+# preferences; a test (or a file's set-up) that has written nothing for $Hang stops the run, and whatever it started is
+# ended, so a hang fails in minutes instead of holding CI. Answers Pester's result, or $null when the run was stopped.
+function Invoke-PesterBounded([string] $Path, [TimeSpan] $Hang) {
+    $before = @(Get-Process | Where-Object { $_.Parent -and $_.Parent.Id -eq $PID } | ForEach-Object Id)
+    $runspace = [runspacefactory]::CreateRunspace($Host)
+    $runspace.Open()
+    $shell = [powershell]::Create($runspace)
+    try {
+        $null = $shell.AddScript({
+                param($PesterModule, $Tests)
+                $ErrorActionPreference = 'Stop'
+                Set-StrictMode -Version Latest
+                Import-Module $PesterModule -Force
+                $config = New-PesterConfiguration
+                $config.Run.Path = $Tests
+                $config.Run.PassThru = $true
+                $config.Output.Verbosity = 'Detailed'
+                Invoke-Pester -Configuration $config
+            }).AddArgument((Get-PesterModulePath)).AddArgument($Path)
+        $pending = $shell.BeginInvoke()
+        $lines = 0
+        $quietSince = [DateTime]::UtcNow
+        while (-not $pending.AsyncWaitHandle.WaitOne(5000)) {
+            # Pester writes a line for each test as it ends (Output.Verbosity Detailed); these are what show it moves.
+            if ($shell.Streams.Information.Count -ne $lines) { $lines = $shell.Streams.Information.Count; $quietSince = [DateTime]::UtcNow; continue }
+            if ([DateTime]::UtcNow - $quietSince -lt $Hang) { continue }
+            $last = -join @($shell.Streams.Information | Select-Object -Last 6 | ForEach-Object MessageData)
+            Write-Host ("Pester wrote nothing for {0:0.#} minutes (its last words: {1}). Stopping it as hung." -f $Hang.TotalMinutes, $last.Trim()) -ForegroundColor Red
+            $null = $shell.BeginStop($null, $null)
+            $null = $pending.AsyncWaitHandle.WaitOne(30000)
+            foreach ($child in Get-Process | Where-Object { $_.Parent -and $_.Parent.Id -eq $PID -and $_.Id -notin $before }) {
+                Write-Host "Ending process $($child.Id) ($($child.ProcessName)) that the stopped tests left." -ForegroundColor Red
+                $child.Kill($true)
+            }
+            return $null
+        }
+        @($shell.EndInvoke($pending))[-1]
+    }
+    finally {
+        $shell.Dispose()
+        $runspace.Dispose()
+    }
 }
 
 function Invoke-Demo {

@@ -46,11 +46,10 @@ public class ConnectionCmdletTests
     public Task Plain_http_beyond_this_computer_and_other_schemes_are_refused_before_any_request(string uri) => Task.Run(() =>
     {
         using var host = new PowerShellHost();
-        var watch = Stopwatch.StartNew();
+        // InvalidBaseUri, not a connection error: the address was refused before anything was sent to it.
         var result = host.Run("Connect-HeadshotPro -ApiKey (ConvertTo-SecureString 'k' -AsPlainText -Force) -BaseUri $uri", ("uri", uri));
         Assert.Equal("InvalidBaseUri", result.Terminating!.FullyQualifiedErrorId.Split(',')[0]);
         Assert.Contains(uri.Split(':')[0] == "http" ? "unencrypted" : "http(s)", result.Terminating.ErrorDetails.Message);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
     });
 
     [Fact(Timeout = Limits.Test)]

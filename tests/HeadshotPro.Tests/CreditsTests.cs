@@ -151,17 +151,20 @@ public class CreditsTests
         var (shell, pending) = host.Begin(string.Join(", ", eight.Select(p => $"'{p}'")) + " | New-HeadshotInvite -ThrottleLimit 4");
         using var _ = shell;
         // Four invites wait at the server; meanwhile another run spends all but one of the six credits read at the start.
-        Assert.Equal(4, await sandbox.WaitForInFlightAsync(4));
+        await sandbox.WaitForInFlightAsync(4);
         sandbox.Server.State.SetCredits(1);
         var result = PowerShellHost.Ended(shell, await Task.Factory.FromAsync(pending, shell.EndInvoke));
 
         var invited = result.Output.Select(o => ((Invite)o.BaseObject).Email).ToList();
         Assert.Single(invited);
         Assert.Equal(eight.Except(invited).Order(), result.Errors.Select(e => (string)e.TargetObject).Order());
-        Assert.All(result.Errors, e => Assert.StartsWith("InsufficientCredits", e.FullyQualifiedErrorId));
+        NonEmpty.All(result.Errors, e => Assert.StartsWith("InsufficientCredits", e.FullyQualifiedErrorId));
+        // The three held with the one invited are refused; the address sent when the invited one's answer freed its slot
+        // may be too, when it left before the refusals came back (the four answers come together). Every invite sent was
+        // invited or refused: after a refusal, nothing more is sent.
         var refused = result.Errors.Where(e => e.ErrorDetails.Message.Contains("402")).ToList();
-        Assert.Equal(3, refused.Count);
-        Assert.All(refused, e => Assert.Contains("fewer credits than the balance read at the start of this run (6)", e.ErrorDetails.Message));
-        Assert.Equal(4, (await sandbox.JournalAsync()).Count(e => (string?)e!["method"] == "POST" && (string?)e["path"] == "/api/v1/organization/invite"));
+        Assert.InRange(refused.Count, 3, 4);
+        NonEmpty.All(refused, e => Assert.Contains("fewer credits than the balance read at the start of this run (6)", e.ErrorDetails.Message));
+        Assert.Equal(1 + refused.Count, (await sandbox.JournalAsync()).Count(e => (string?)e!["method"] == "POST" && (string?)e["path"] == "/api/v1/organization/invite"));
     }
 }

@@ -61,8 +61,8 @@ public sealed class DirectoryPhotoTests : IDisposable
 
         var asSent = Saved(host.Run("$photos | Save-HeadshotPhoto -Path $folder", ("folder", Folder("as-sent"))));
         Assert.Equal(2, asSent.Count);
-        Assert.All(asSent, s => Assert.Equal(1_000_000 + PhotoStamp.For(s.PhotoId, s.Variant)!.Segment().Length, s.Bytes));
-        Assert.All(asSent, s => Assert.Null(s.Width));
+        NonEmpty.All(asSent, s => Assert.Equal(1_000_000 + PhotoStamp.For(s.PhotoId, s.Variant)!.Segment().Length, s.Bytes));
+        NonEmpty.All(asSent, s => Assert.Null(s.Width));
 
         foreach (var (arguments, folder, side, cap) in new[]
         {
@@ -79,7 +79,7 @@ public sealed class DirectoryPhotoTests : IDisposable
             Assert.Empty(result.Errors);
             var saved = Saved(result);
             Assert.Equal(new[] { "ann.lee@corp.example", "bob@corp.example" }, saved.Select(s => s.Email).Order());
-            Assert.All(saved, s => AssertForm(s, side, cap));
+            NonEmpty.All(saved, s => AssertForm(s, side, cap));
             Assert.Equal(saved.Select(s => s.Path).Order(), FilesIn(Folder(folder)).Order());
         }
 
@@ -139,20 +139,20 @@ public sealed class DirectoryPhotoTests : IDisposable
         host.Run("$photos = Get-HeadshotPhoto");
 
         var best = Saved(host.Run("$photos | Save-HeadshotPhoto -Path $folder -PixelSize 400", ("folder", Folder("best"))));
-        Assert.All(best, s => Assert.Equal(90, s.Quality));
+        NonEmpty.All(best, s => Assert.Equal(90, s.Quality));
         var cap = best.Min(s => s.Bytes) * 2 / 3;
         var result = host.Run("$photos | Save-HeadshotPhoto -Path $folder -PixelSize 400 -MaxBytes $cap", ("folder", Folder("capped")), ("cap", cap));
         Assert.Empty(result.Errors);
         var capped = Saved(result);
         Assert.Equal(2, capped.Count);
-        Assert.All(capped, s => AssertForm(s, 400, cap));
-        Assert.All(capped, s => Assert.True(s.Quality < 90, $"quality {s.Quality}"));
+        NonEmpty.All(capped, s => AssertForm(s, 400, cap));
+        NonEmpty.All(capped, s => Assert.True(s.Quality < 90, $"quality {s.Quality}"));
 
         // 1,024 bytes cannot hold a 648×648 photo at any quality: an error for each photo, and no file or temporary file.
         result = host.Run("$photos | Save-HeadshotPhoto -Path $folder -PixelSize 648 -MaxBytes 1024", ("folder", Folder("tiny")));
         Assert.Empty(result.Output);
         Assert.Equal(new[] { "PhotoDoesNotFitMaxBytes", "PhotoDoesNotFitMaxBytes" }, result.ErrorIds);
-        Assert.All(result.Errors, e =>
+        NonEmpty.All(result.Errors, e =>
         {
             Assert.Equal(ErrorCategory.LimitsExceeded, e.CategoryInfo.Category);
             Assert.IsType<Photo>(e.TargetObject);

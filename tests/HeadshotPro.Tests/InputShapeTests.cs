@@ -11,31 +11,22 @@ namespace HeadshotPro.Tests;
 /// </summary>
 public class InputShapeTests
 {
-    private static readonly string StandIns = Path.Combine(AppContext.BaseDirectory, "shapes", "DirectoryStandIns.psm1");
-
-    // PowerShell finds the stand-in types only in loaded assemblies; this test assembly references them.
-    static InputShapeTests() => _ = typeof(Microsoft.ActiveDirectory.Management.ADUser).Assembly;
-
-    private const string Seed = """
-        Import-Module $standIns
-        Set-StandInDirectory -People @(
-            @{ SamAccountName = 'ann'; GivenName = 'Ann'; Surname = 'Lee'; Mail = 'ann.lee@contoso.example'; UserPrincipalName = 'ann@corp.contoso.example'; Groups = 'NewHires' }
-            @{ SamAccountName = 'bob'; GivenName = 'Bob'; Surname = 'Meyer'; Mail = 'bob.meyer@contoso.example'; UserPrincipalName = 'bob@corp.contoso.example'; Groups = 'NewHires' }
-            @{ SamAccountName = 'eve'; GivenName = 'Eve'; Surname = 'Ng'; Mail = $null; UserPrincipalName = 'eve.ng@contoso.example' }
-            @{ SamAccountName = 'svc'; GivenName = 'Service'; Mail = $null; UserPrincipalName = $null }
-            @{ SamAccountName = 'gus'; GivenName = 'Gus'; Surname = 'Ito'; Mail = 'gus.ito@contoso.example'; UserPrincipalName = 'gus@corp.contoso.example'; Groups = 'Entra' }
-            @{ SamAccountName = 'hal'; GivenName = 'Hal'; Surname = 'Ros'; Mail = 'hal.ros@contoso.example'; UserPrincipalName = 'hal@corp.contoso.example' }
-        )
-        """;
+    private static readonly string[] People =
+    {
+        "@{ SamAccountName = 'ann'; GivenName = 'Ann'; Surname = 'Lee'; Mail = 'ann.lee@contoso.example'; UserPrincipalName = 'ann@corp.contoso.example'; Groups = 'NewHires' }",
+        "@{ SamAccountName = 'bob'; GivenName = 'Bob'; Surname = 'Meyer'; Mail = 'bob.meyer@contoso.example'; UserPrincipalName = 'bob@corp.contoso.example'; Groups = 'NewHires' }",
+        "@{ SamAccountName = 'eve'; GivenName = 'Eve'; Surname = 'Ng'; Mail = $null; UserPrincipalName = 'eve.ng@contoso.example' }",
+        "@{ SamAccountName = 'svc'; GivenName = 'Service'; Mail = $null; UserPrincipalName = $null }",
+        "@{ SamAccountName = 'gus'; GivenName = 'Gus'; Surname = 'Ito'; Mail = 'gus.ito@contoso.example'; UserPrincipalName = 'gus@corp.contoso.example'; Groups = 'Entra' }",
+        "@{ SamAccountName = 'hal'; GivenName = 'Hal'; Surname = 'Ros'; Mail = 'hal.ros@contoso.example'; UserPrincipalName = 'hal@corp.contoso.example' }",
+    };
 
     private static async Task<(TestSandbox Sandbox, PowerShellHost Host)> DirectoryAsync()
     {
         var sandbox = await TestSandbox.StartAsync(new SandboxOptions { Credits = 100 });
         var host = new PowerShellHost();
         host.Connect(sandbox);
-        var seeded = host.Run(Seed, ("standIns", StandIns));
-        Assert.Null(seeded.Terminating);
-        Assert.Empty(seeded.Errors);
+        host.SeedDirectory(People);
         return (sandbox, host);
     }
 
@@ -223,7 +214,7 @@ public class InputShapeTests
                     : $"{shape} | {command}");
                 Assert.True(result.Terminating is null, Describe(result));
                 Assert.Empty(result.Output);
-                Assert.All(result.Errors, e =>
+                NonEmpty.All(result.Errors, e =>
                 {
                     Assert.Equal("AddressPropertyMissing", e.FullyQualifiedErrorId.Split(',')[0]);
                     Assert.Contains("-Properties mail", e.ErrorDetails.Message);
@@ -285,7 +276,7 @@ public class InputShapeTests
             Assert.True(result.Terminating is null, Describe(result));
             Assert.Empty(result.Output);
             Assert.NotEmpty(result.Errors);
-            Assert.All(result.ErrorIds, id => Assert.Equal("AddressPropertyMissing", id));
+            NonEmpty.All(result.ErrorIds, id => Assert.Equal("AddressPropertyMissing", id));
             Assert.DoesNotContain("-Properties mail", Said(result));
         }
         Assert.Empty(Server(sandbox));
@@ -300,8 +291,8 @@ public class InputShapeTests
         using var __ = host;
         var result = host.Run("Get-ADGroupMember NewHires | New-HeadshotInvite");
         Assert.Empty(result.Output);
-        Assert.All(result.ErrorIds, id => Assert.Equal("AddressPropertyMissing", id));
-        Assert.All(result.Errors, e => Assert.Contains("pipe them through Get-ADUser -Properties mail", e.ErrorDetails.RecommendedAction));
+        NonEmpty.All(result.ErrorIds, id => Assert.Equal("AddressPropertyMissing", id));
+        NonEmpty.All(result.Errors, e => Assert.Contains("pipe them through Get-ADUser -Properties mail", e.ErrorDetails.RecommendedAction));
         Assert.Empty(Server(sandbox));
     }
 }

@@ -22,17 +22,19 @@ public class InviteCmdletTests
         var (sandbox, host) = await ConnectedAsync();
         await using var _ = sandbox;
         using var __ = host;
+        host.SeedDirectory(
+            "@{ SamAccountName = 'ann'; Mail = 'ann@corp.example'; UserPrincipalName = 'ann.upn@corp.example' }",
+            "@{ SamAccountName = 'bob'; Mail = 'bob@corp.example'; UserPrincipalName = 'bob.upn@corp.example' }",
+            "@{ SamAccountName = 'cy'; Mail = 'cy@corp.example'; UserPrincipalName = 'cy.upn@corp.example' }",
+            "@{ SamAccountName = 'eve'; Mail = $null; UserPrincipalName = 'eve@corp.example' }");
         var result = host.Run("""
-            $adUser = [pscustomobject]@{ SamAccountName = 'ann'; UserPrincipalName = 'ann.upn@corp.example'; mail = 'ann@corp.example' }
-            $adUser.PSObject.TypeNames.Insert(0, 'Microsoft.ActiveDirectory.Management.ADUser')
-            $mgUser = [pscustomobject]@{ Id = '1'; DisplayName = 'Bob'; Mail = 'bob@corp.example'; UserPrincipalName = 'bob.upn@corp.example' }
-            $exchange = [pscustomobject]@{ PrimarySmtpAddress = 'cy@corp.example'; UserPrincipalName = 'cy.upn@corp.example' }
             $csv = "Name,Email`nDee,dee@corp.example" | ConvertFrom-Csv
-            $upnOnly = [pscustomobject]@{ SamAccountName = 'eve'; UserPrincipalName = 'eve@corp.example'; mail = $null }
-            $upnOnly.PSObject.TypeNames.Insert(0, 'Microsoft.ActiveDirectory.Management.ADUser')
-            $adUser, $mgUser, $exchange, $csv, $upnOnly, '  fay@corp.example  ' | New-HeadshotInvite
+            # eve's mail was fetched and is empty: she is taken at her UserPrincipalName (with a warning).
+            (Get-ADUser ann -Properties mail), (Get-MgUser -Filter "mail eq 'bob@corp.example'"), (Get-Recipient cy), $csv,
+                (Get-ADUser eve -Properties mail), '  fay@corp.example  ' | New-HeadshotInvite
             """);
         Assert.Empty(result.Errors);
+        Assert.Contains("eve@corp.example", Assert.Single(result.Warnings));
         var emails = result.Output.Select(o => ((Invite)o.BaseObject).Email).OrderBy(e => e);
         Assert.Equal(new[] { "ann@corp.example", "bob@corp.example", "cy@corp.example", "dee@corp.example", "eve@corp.example", "fay@corp.example" }, emails);
         Assert.Equal(emails, sandbox.Server.State.ListInvites().Select(i => i.Email).OrderBy(e => e));
@@ -61,11 +63,10 @@ public class InviteCmdletTests
         var (sandbox, host) = await ConnectedAsync();
         await using var _ = sandbox;
         using var __ = host;
+        host.SeedDirectory("@{ SamAccountName = 'ann'; Mail = 'ann@corp.example'; UserPrincipalName = 'ann@corp.local' }");
         var result = host.Run("""
             # Get-ADUser without -Properties mail: no mail property, though UserPrincipalName is there.
-            $adUser = [pscustomobject]@{ SamAccountName = 'ann'; UserPrincipalName = 'ann@corp.local'; DistinguishedName = 'CN=Ann,DC=corp' }
-            $adUser.PSObject.TypeNames.Insert(0, 'Microsoft.ActiveDirectory.Management.ADUser')
-            'not-an-address', $adUser, [pscustomobject]@{ Name = 'Gus' }, 'ok@corp.example' | New-HeadshotInvite
+            'not-an-address', (Get-ADUser ann), [pscustomobject]@{ Name = 'Gus' }, 'ok@corp.example' | New-HeadshotInvite
             """);
         Assert.Equal("ok@corp.example", ((Invite)Assert.Single(result.Output).BaseObject).Email);
         Assert.Equal(new[] { "InvalidEmailAddress", "AddressPropertyMissing", "AddressPropertyMissing" }, result.ErrorIds);
@@ -136,7 +137,7 @@ public class InviteCmdletTests
         Assert.Empty(result.Output);
         Assert.Empty(result.Errors);
         // A dry run reads (the balance and the invites, to say what would happen) and changes nothing.
-        Assert.All((await sandbox.JournalAsync()).Skip(before), e => Assert.Equal("GET", (string?)e!["method"] == "POST" && (string?)e["path"] == "/api/v1/organization/credits" ? "GET" : (string?)e["method"]));
+        NonEmpty.All((await sandbox.JournalAsync()).Skip(before), e => Assert.Equal("GET", (string?)e!["method"] == "POST" && (string?)e["path"] == "/api/v1/organization/credits" ? "GET" : (string?)e["method"]));
         Assert.Single(sandbox.Server.State.ListInvites());
     }
 
@@ -149,7 +150,7 @@ public class InviteCmdletTests
         var result = host.Run("1..8 | ForEach-Object { \"user$_@corp.example\" } | New-HeadshotInvite -ThrottleLimit 1");
         Assert.Equal(3, result.Output.Count);
         Assert.Equal(5, result.Errors.Count);
-        Assert.All(result.Errors, e =>
+        NonEmpty.All(result.Errors, e =>
         {
             Assert.Equal("InsufficientCredits", e.FullyQualifiedErrorId.Split(',')[0]);
             Assert.Equal(ErrorCategory.QuotaExceeded, e.CategoryInfo.Category);
@@ -252,7 +253,7 @@ public class InviteCmdletTests
         var (sandbox, host) = await ConnectedAsync(new SandboxOptions { LatencyMs = 500 });
         await using var _ = sandbox;
         using var __ = host;
-        Func<long> bothInFlight = () => sandbox.WaitForInFlightAsync(2).GetAwaiter().GetResult();
+        Action bothInFlight = () => sandbox.WaitForInFlightAsync(2).GetAwaiter().GetResult();
         var result = host.Run("""
             'ann@corp.example', 'bob@corp.example', 'not an address' |
                 ForEach-Object { if ($_ -eq 'not an address') { $null = $bothInFlight.Invoke() }; $_ } |
@@ -280,7 +281,7 @@ public class InviteCmdletTests
             @($invites[0]; [pscustomobject]@{ InviteId = 'nope' }; $invites[1]) | Get-HeadshotInvite
             """);
         Assert.Equal(new[] { "a@corp.example", "b@corp.example" }, result.Output.Select(o => ((Invite)o.BaseObject).Email).OrderBy(e => e));
-        Assert.All(result.Output, o => Assert.Equal("pending", ((Invite)o.BaseObject).Status));
+        NonEmpty.All(result.Output, o => Assert.Equal("pending", ((Invite)o.BaseObject).Status));
         var error = Assert.Single(result.Errors);
         Assert.Equal(("InviteNotFound", ErrorCategory.ObjectNotFound, (object)"nope"),
             (error.FullyQualifiedErrorId.Split(',')[0], error.CategoryInfo.Category, error.TargetObject));
@@ -318,14 +319,14 @@ public class InviteCmdletTests
         host.Run("'ann@corp.example', 'bob@corp.example' | New-HeadshotInvite");
         var result = host.Run("@(Get-HeadshotInvite) + @([pscustomobject]@{ Mail = 'nobody@corp.example' }) | Revoke-HeadshotInvite -Force -PassThru");
         Assert.Equal(new[] { "ann@corp.example", "bob@corp.example" }, result.Output.Select(o => ((Invite)o.BaseObject).Email).OrderBy(e => e));
-        Assert.All(result.Output, o => Assert.Equal("revoked", ((Invite)o.BaseObject).Status));
-        Assert.All(result.Output, o => Assert.NotNull(((Invite)o.BaseObject).Id));
+        NonEmpty.All(result.Output, o => Assert.Equal("revoked", ((Invite)o.BaseObject).Status));
+        NonEmpty.All(result.Output, o => Assert.NotNull(((Invite)o.BaseObject).Id));
         var error = Assert.Single(result.Errors);
         Assert.Equal(("InviteNotFound", (object)"nobody@corp.example"), (error.FullyQualifiedErrorId.Split(',')[0], error.TargetObject));
         Assert.Equal(10, sandbox.Server.State.Credits);
 
         Assert.Empty(host.Run("$null = New-HeadshotInvite cy@corp.example; Revoke-HeadshotInvite cy@corp.example -Confirm:$false").Output);
-        Assert.All(sandbox.Server.State.ListInvites(), i => Assert.Equal("revoked", i.Status));
+        NonEmpty.All(sandbox.Server.State.ListInvites(), i => Assert.Equal("revoked", i.Status));
     }
 
     [Fact(Timeout = Limits.Test)]

@@ -13,99 +13,99 @@ public class LoadingTests
     private const string LibJpeg = "BitMiracle.LibJpeg.NET, Version=1.5.324.0, Culture=neutral, PublicKeyToken=53879b3e20e7a7d6";
     private static readonly Assembly Module = typeof(ModuleInitializer).Assembly;
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData("5.1.14393.7426", ".NET Framework 4.7.3062.0")]  // 4.7.2
     [InlineData("5.1.17763.6414", ".NET Framework 4.7.3056.0")]  // 4.7.2 on Windows 10 1803
     [InlineData("5.1.19041.5486", ".NET Framework 4.8.4718.0")]  // 4.8
     [InlineData("5.1.22621.4391", ".NET Framework 4.8.9290.0")]  // 4.8.1
     [InlineData("5.1.26100.2161", ".NET Framework 4.8.9300.0")]
-    public void Windows_PowerShell_51_on_NET_Framework_472_or_later_loads(string ps, string framework) =>
-        Assert.Null(HostCompatibility.Refusal("Desktop", Version.Parse(ps), framework, null));
+    public Task Windows_PowerShell_51_on_NET_Framework_472_or_later_loads(string ps, string framework) => Task.Run(() =>
+        Assert.Null(HostCompatibility.Refusal("Desktop", Version.Parse(ps), framework, null)));
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData("5.1.17134.1", ".NET Framework 4.7.2558.0")]  // 4.7.1
     [InlineData("5.1.16299.1", ".NET Framework 4.7.2053.0")]  // 4.7
     [InlineData("5.1.14393.0", ".NET Framework 4.6.1590.0")]  // 4.6.2
-    public void Windows_PowerShell_on_an_older_NET_Framework_is_refused_naming_what_works(string ps, string framework)
+    public Task Windows_PowerShell_on_an_older_NET_Framework_is_refused_naming_what_works(string ps, string framework) => Task.Run(() =>
     {
         var message = HostCompatibility.Refusal("Desktop", Version.Parse(ps), framework, null);
         Assert.NotNull(message);
         Assert.Contains(framework, message);
         Assert.Contains("Windows PowerShell 5.1 with .NET Framework 4.7.2 or later", message);
         Assert.Contains("PowerShell 7.2 or later", message);
-    }
+    });
 
-    [Fact]
-    public void Windows_PowerShell_older_than_51_is_refused() =>
-        Assert.Contains("Windows PowerShell 5.0", HostCompatibility.Refusal("Desktop", new Version(5, 0, 10586, 117), ".NET Framework 4.8.4718.0", null));
+    [Fact(Timeout = Limits.Test)]
+    public Task Windows_PowerShell_older_than_51_is_refused() => Task.Run(() =>
+        Assert.Contains("Windows PowerShell 5.0", HostCompatibility.Refusal("Desktop", new Version(5, 0, 10586, 117), ".NET Framework 4.8.4718.0", null)));
 
-    [Fact]
-    public void An_unreadable_framework_description_on_Desktop_is_left_to_the_manifest() =>
-        Assert.Null(HostCompatibility.Refusal("Desktop", new Version(5, 1), "something else", null));
+    [Fact(Timeout = Limits.Test)]
+    public Task An_unreadable_framework_description_on_Desktop_is_left_to_the_manifest() => Task.Run(() =>
+        Assert.Null(HostCompatibility.Refusal("Desktop", new Version(5, 1), "something else", null)));
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData("7.0.13", ".NET Core 3.1.32", "12.0.0.0")]
     [InlineData("7.1.7", ".NET 5.0.17", "12.0.0.0")]
     [InlineData("6.2.7", ".NET Core 2.1.30", "12.0.0.0")]
     [InlineData("7.1.0", ".NET 5.0.0", null)]
-    public void PowerShell_70_and_71_are_refused_naming_the_versions_that_work(string ps, string framework, string? newtonsoft)
+    public Task PowerShell_70_and_71_are_refused_naming_the_versions_that_work(string ps, string framework, string? newtonsoft) => Task.Run(() =>
     {
         var message = HostCompatibility.Refusal("Core", Version.Parse(ps), framework, newtonsoft is null ? null : Version.Parse(newtonsoft));
         Assert.NotNull(message);
         Assert.StartsWith($"HeadshotPro cannot run on PowerShell {ps} ({framework})", message);
         Assert.Contains(newtonsoft is null ? "Newtonsoft.Json 12 or older" : "Newtonsoft.Json 12.0", message);
         Assert.Contains("Windows PowerShell 5.1 with .NET Framework 4.7.2 or later, and on PowerShell 7.2 or later", message);
-    }
+    });
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData("7.2.24", ".NET 6.0.36", "13.0.0.0")]
     [InlineData("7.4.6", ".NET 8.0.11", "13.0.0.0")]
     [InlineData("7.6.9", ".NET 10.0.12", "13.0.0.0")]
     [InlineData("7.6.9", ".NET 10.0.12", null)]
-    public void PowerShell_72_and_later_loads(string ps, string framework, string? newtonsoft) =>
-        Assert.Null(HostCompatibility.Refusal("Core", Version.Parse(ps), framework, newtonsoft is null ? null : Version.Parse(newtonsoft)));
+    public Task PowerShell_72_and_later_loads(string ps, string framework, string? newtonsoft) => Task.Run(() =>
+        Assert.Null(HostCompatibility.Refusal("Core", Version.Parse(ps), framework, newtonsoft is null ? null : Version.Parse(newtonsoft))));
 
-    [Fact]
-    public void A_host_that_binds_an_older_NewtonsoftJson_is_refused_whatever_its_PowerShell_version()
+    [Fact(Timeout = Limits.Test)]
+    public Task A_host_that_binds_an_older_NewtonsoftJson_is_refused_whatever_its_PowerShell_version() => Task.Run(() =>
     {
         var message = HostCompatibility.Refusal("Core", new Version(7, 4, 6), ".NET 8.0.11", new Version(12, 0, 0, 0));
         Assert.NotNull(message);
         Assert.Contains("Newtonsoft.Json to version 12.0", message);
-    }
+    });
 
-    [Fact]
-    public void This_process_is_accepted()
+    [Fact(Timeout = Limits.Test)]
+    public Task This_process_is_accepted() => Task.Run(() =>
     {
         var ps = typeof(System.Management.Automation.PSObject).Assembly.GetName().Version;
         Assert.Null(HostCompatibility.Refusal("Core", ps, RuntimeInformation.FrameworkDescription, typeof(Newtonsoft.Json.JsonConvert).Assembly.GetName().Version));
-    }
+    });
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData(Newtonsoft13, "Newtonsoft.Json.dll")]
     [InlineData("Newtonsoft.Json", "Newtonsoft.Json.dll")]
     [InlineData("newtonsoft.json, Version=12.0.0.0", "Newtonsoft.Json.dll")]
     [InlineData(LibJpeg, "BitMiracle.LibJpeg.NET.dll")]
     [InlineData("bitmiracle.libjpeg.net, Version=1.4.0.0", "BitMiracle.LibJpeg.NET.dll")]
-    public void The_resolver_answers_for_the_modules_dependencies_requested_by_this_module(string requested, string file) =>
-        Assert.Equal(file, DependencyResolution.FileFor(requested, Module, Module));
+    public Task The_resolver_answers_for_the_modules_dependencies_requested_by_this_module(string requested, string file) => Task.Run(() =>
+        Assert.Equal(file, DependencyResolution.FileFor(requested, Module, Module)));
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData(Newtonsoft13)]
     [InlineData(LibJpeg)]
-    public void The_resolver_declines_a_request_without_a_requesting_assembly(string requested) =>
-        Assert.Null(DependencyResolution.FileFor(requested, null, Module));
+    public Task The_resolver_declines_a_request_without_a_requesting_assembly(string requested) => Task.Run(() =>
+        Assert.Null(DependencyResolution.FileFor(requested, null, Module)));
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData(Newtonsoft13)]
     [InlineData(LibJpeg)]
-    public void The_resolver_never_hands_its_copies_to_another_assembly(string requested)
+    public Task The_resolver_never_hands_its_copies_to_another_assembly(string requested) => Task.Run(() =>
     {
         Assert.Null(DependencyResolution.FileFor(requested, typeof(object).Assembly, Module));
         Assert.Null(DependencyResolution.FileFor(requested, typeof(System.Management.Automation.PSObject).Assembly, Module));
         Assert.Null(DependencyResolution.FileFor(requested, typeof(LoadingTests).Assembly, Module));
-    }
+    });
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData("System.Text.Json, Version=8.0.0.0, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51")]
     [InlineData("Newtonsoft.Json.resources, Version=13.0.0.0, Culture=de, PublicKeyToken=30ad4fe6b2a6aeed")]
     [InlineData("Newtonsoft.Json.Bson")]
@@ -113,8 +113,8 @@ public class LoadingTests
     [InlineData("HeadshotPro")]
     [InlineData("")]
     [InlineData("=,=")]
-    public void The_resolver_declines_other_assemblies_even_for_this_module(string requested) =>
-        Assert.Null(DependencyResolution.FileFor(requested, Module, Module));
+    public Task The_resolver_declines_other_assemblies_even_for_this_module(string requested) => Task.Run(() =>
+        Assert.Null(DependencyResolution.FileFor(requested, Module, Module)));
 
     /// <summary>
     /// Shaped like Windows PowerShell 5.1, where the module's folder is not where the process looks, and the CLR binds

@@ -81,11 +81,8 @@ public class MemberModelPhotoTests
         var annId = listed.Single(m => m.Email == "ann@corp.example").Id;
         Assert.Equal("ann@corp.example", Assert.Single(Out<Model>(host.Run($"Get-HeadshotModel -Id {annId}"))).Email);
 
-        var result = host.Run("""
-            $adUser = [pscustomobject]@{ SamAccountName = 'bob'; UserPrincipalName = 'bob.upn@corp.example'; mail = 'bob@corp.example' }
-            $adUser.PSObject.TypeNames.Insert(0, 'Microsoft.ActiveDirectory.Management.ADUser')
-            @(Get-HeadshotMember -Status finished) + @($adUser, 'nobody@corp.example', 'not an address') | Get-HeadshotModel
-            """);
+        host.SeedDirectory("@{ SamAccountName = 'bob'; Mail = 'bob@corp.example'; UserPrincipalName = 'bob.upn@corp.example' }");
+        var result = host.Run("@(Get-HeadshotMember -Status finished) + @((Get-ADUser bob -Properties mail), 'nobody@corp.example', 'not an address') | Get-HeadshotModel");
         Assert.Equal(new[] { "ann@corp.example", "bob@corp.example" }, Out<Model>(result).Select(m => m.Email).Order());
         Assert.Equal(new[] { "InvalidEmailAddress", "ModelNotFound" }, result.ErrorIds.Order());
         var missing = result.Errors.Single(e => e.FullyQualifiedErrorId.StartsWith("ModelNotFound"));
@@ -112,9 +109,9 @@ public class MemberModelPhotoTests
         Assert.Empty(result.Errors);
         var photos = Out<Photo>(result).ToList();
         Assert.Equal(6, photos.Count);
-        Assert.All(photos, p => Assert.Equal("thumbnail", p.Variant));
-        Assert.All(photos, p => Assert.Equal(p.Urls["thumbnail"], p.Url));
-        Assert.All(photos, p => Assert.True(p.ExpiresAt > DateTime.UtcNow && p.PhotoId.Length > 0 && p.ModelId.Length > 0));
+        NonEmpty.All(photos, p => Assert.Equal("thumbnail", p.Variant));
+        NonEmpty.All(photos, p => Assert.Equal(p.Urls["thumbnail"], p.Url));
+        NonEmpty.All(photos, p => Assert.True(p.ExpiresAt > DateTime.UtcNow && p.PhotoId.Length > 0 && p.ModelId.Length > 0));
         Assert.Equal(4, photos.Count(p => p.Email == "ann@corp.example" && p.ModelId == annModel));
 
         result = host.Run($"Get-HeadshotPhoto -ModelId {annModel} -LikedStatus loved");
@@ -144,7 +141,7 @@ public class MemberModelPhotoTests
         Assert.Equal(("ann@corp.example", true), (favorite.Email, favorite.IsFavorite));
         Assert.Equal(new[] { "FavoriteNotChosen", "FavoriteNotChosen" }, result.ErrorIds);
         Assert.Equal(new[] { "bob@corp.example", "cy@corp.example" }, result.Errors.Select(e => (string)e.TargetObject).Order());
-        Assert.All(result.Errors, e => Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category));
+        NonEmpty.All(result.Errors, e => Assert.Equal(ErrorCategory.ObjectNotFound, e.CategoryInfo.Category));
 
         result = host.Run("Get-HeadshotPhoto -Email dee@corp.example -Favorite");
         Assert.Equal("ModelNotFound", Assert.Single(result.ErrorIds));
@@ -166,7 +163,7 @@ public class MemberModelPhotoTests
         result = host.Run("Get-HeadshotPhoto -Team Marketing -Variant original");
         var photos = Out<Photo>(result).ToList();
         Assert.Equal(60, photos.Count);
-        Assert.All(photos, p => Assert.Equal(("Marketing", "original", true), (p.TeamName, p.Variant, p.IsFavorite)));
+        NonEmpty.All(photos, p => Assert.Equal(("Marketing", "original", true), (p.TeamName, p.Variant, p.IsFavorite)));
         Assert.Equal(1 + 2, await sandbox.V2RequestsAsync("GET", "photos/favorites"));
 
         result = host.Run("Get-HeadshotPhoto -Team Sales");
@@ -185,7 +182,8 @@ public class MemberModelPhotoTests
         var result = host.Run("1..3 | ForEach-Object { Get-HeadshotCredits; Get-HeadshotMember } | Out-Null; Get-HeadshotMember | Get-HeadshotPhoto -Favorite -Verbose");
         Assert.Empty(result.Errors);
         Assert.Equal(2, Out<Photo>(result).Count());
-        Assert.Equal(0, TestSandbox.Counter(await sandbox.StateAsync(), "rateLimited"));
+        // Paced, not collecting 429s: a loaded machine may blur a 2 s window's edge for a request or two (as in PacingTests).
+        Assert.InRange(TestSandbox.Counter(await sandbox.StateAsync(), "rateLimited"), 0, 2);
         Assert.Contains(result.Verbose, v => v.StartsWith("GET v2/organization/models/") && v.Contains("/photos/favorite"));
     }
 

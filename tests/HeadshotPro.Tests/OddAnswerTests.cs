@@ -40,8 +40,9 @@ public class OddAnswerTests
         Assert.Null(result.Terminating);
         Assert.Empty(result.Errors);
         Assert.Equal(30, result.Output.Count);
-        // Unreadable reset headers fall back to a one-minute window, never to one request at a time.
-        Assert.Equal(5, (await sandbox.StateAsync())["counters"]!["mostInFlight"]!.GetValue<long>());
+        // Unreadable reset headers fall back to a one-minute window, never to one request at a time (how many overlap at
+        // 50 ms latency depends on the machine's load; that it is never more than the limit is BulkTests').
+        Assert.InRange(TestSandbox.Counter(await sandbox.StateAsync(), "mostInFlight"), 2, 5);
     }
 
     [Fact(Timeout = Limits.Test)]
@@ -177,11 +178,11 @@ public class OddAnswerTests
 #pragma warning restore SYSLIB0014
     };
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [MemberData(nameof(Failures))]
-    public void Connection_failures_are_read_as_either_runtime_reports_them(Exception error, ApiErrorKind kind, bool retried)
+    public Task Connection_failures_are_read_as_either_runtime_reports_them(Exception error, ApiErrorKind kind, bool retried) => Task.Run(() =>
     {
         var failure = TransportFailure.Classify(error);
         Assert.Equal((kind, retried), (failure.Kind, failure.Transient));
-    }
+    });
 }

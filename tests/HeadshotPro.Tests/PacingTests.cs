@@ -10,7 +10,7 @@ public class PacingTestsRunAlone;
 /// <summary>
 /// The pacer follows the server's window wherever it goes — back (a clock set back, a window that shrank) or nowhere (one
 /// answer that says otherwise) — without collecting 429s, and it learns the server's clock well enough to open each
-/// window on time. Time bounds are loose guards (a run that waited for a window the server no longer had took a minute);
+/// window on time. Time bounds are loose guards (a run that waits for a window the server no longer has takes minutes);
 /// the figures are in bench/6-pacing.ps1.
 /// </summary>
 [Collection(nameof(PacingTests))]
@@ -24,8 +24,7 @@ public class PacingTests
         var watch = Stopwatch.StartNew();
         var (shell, pending) = host.Begin(script);
         using var _ = shell;
-        var state = await sandbox.WaitForStateAsync(s => s["invites"]!.AsArray().Count >= invites, TimeSpan.FromSeconds(30));
-        Assert.True(state["invites"]!.AsArray().Count >= invites, "the run did not get going");
+        await sandbox.WaitForStateAsync(s => s["invites"]!.AsArray().Count >= invites);
         await sandbox.SettingsAsync(change);
         var output = await Task.Factory.FromAsync(pending, shell.EndInvoke);
         watch.Stop();
@@ -37,14 +36,15 @@ public class PacingTests
     [Fact(Timeout = Limits.Bulk)]
     public async Task A_window_that_shrinks_mid_run_is_followed_without_429s()
     {
-        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 30, RateWindowSeconds = 60, LatencyMs = 100, Credits = 1000 });
+        // A ten-minute window shrinks to 3 s: a pacer that kept waiting for the window it knew would stall for minutes.
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 30, RateWindowSeconds = 600, LatencyMs = 100, Credits = 1000 });
         using var host = new PowerShellHost();
         host.Connect(sandbox);
         var (result, elapsed) = await ChangedMidRunAsync(sandbox, host, Hundred, 10, new { shrinkWindowSeconds = 3 });
         Assert.Empty(result.Errors);
         Assert.Equal(100, result.Output.Count);
         Assert.True(await ServedRateLimitedAsync(sandbox) <= 2, $"{await ServedRateLimitedAsync(sandbox)} 429s");
-        Assert.True(elapsed < TimeSpan.FromSeconds(55), $"took {elapsed}: the run waited for the minute-long window the server no longer had");
+        Assert.True(elapsed < TimeSpan.FromSeconds(240), $"took {elapsed}: the run waited for the ten-minute window the server no longer had");
     }
 
     [Fact(Timeout = Limits.Bulk)]
@@ -70,15 +70,15 @@ public class PacingTests
         Assert.Equal(100, result.Output.Count);
         Assert.Equal(1, (long)(await sandbox.StateAsync())["counters"]!["faults"]![FaultKind.RateLimitOutlier]!);
         Assert.True(await ServedRateLimitedAsync(sandbox) <= 2, $"{await ServedRateLimitedAsync(sandbox)} 429s");
-        Assert.True(elapsed < TimeSpan.FromSeconds(90), $"took {elapsed}");
+        Assert.True(elapsed < TimeSpan.FromSeconds(240), $"took {elapsed}: it waited for the outlier's window, half an hour away");
     }
 
     private static readonly DateTime Noon = new(2026, 11, 30, 12, 0, 0, DateTimeKind.Utc);
 
     private static DateTimeOffset Date(DateTime serverUtc) => new(serverUtc.AddTicks(-(serverUtc.Ticks % TimeSpan.TicksPerSecond)));
 
-    [Fact]
-    public void A_late_answer_from_before_the_servers_clock_was_set_back_does_not_undo_it()
+    [Fact(Timeout = Limits.Test)]
+    public Task A_late_answer_from_before_the_servers_clock_was_set_back_does_not_undo_it() => Task.Run(() =>
     {
         var clock = new HeadshotPro.Client.Transport.ServerClock();
         clock.Observe(Date(Noon.AddMilliseconds(300)), Noon.AddMilliseconds(300), Noon.AddMilliseconds(310));
@@ -88,10 +88,10 @@ public class PacingTests
         clock.Observe(Date(Noon.AddSeconds(1)), Noon.AddSeconds(1), Noon.AddSeconds(2.5));
         var serverNow = clock.ToServerEarliest(Noon.AddSeconds(3));
         Assert.InRange((Noon.AddSeconds(3 - 120) - serverNow).TotalSeconds, 0, 1.01);
-    }
+    });
 
-    [Fact]
-    public void Asking_at_the_servers_next_tick_halves_what_is_known_of_its_clock()
+    [Fact(Timeout = Limits.Test)]
+    public Task Asking_at_the_servers_next_tick_halves_what_is_known_of_its_clock() => Task.Run(() =>
     {
         var clock = new HeadshotPro.Client.Transport.ServerClock();
         var offset = TimeSpan.FromMilliseconds(-5_370); // the server is 5.37 s behind
@@ -107,7 +107,7 @@ public class PacingTests
         Assert.True(clock.Uncertainty < TimeSpan.FromMilliseconds(50));
         // Never early: the latest local instant for a server time is at or after the true one.
         Assert.True(clock.ToLocalLatest(Noon) >= Noon - offset);
-    }
+    });
 
     [Fact(Timeout = Limits.Bulk)]
     public async Task The_windows_last_requests_pin_the_servers_clock_so_each_window_opens_on_time()
@@ -127,6 +127,8 @@ public class PacingTests
         Assert.Equal(149, sandbox.Server.State.ListInvites().Count);
         Assert.Equal(0, await ServedRateLimitedAsync(sandbox));
         var uncertainty = client.ServerClockUncertainty;
-        Assert.True(uncertainty < TimeSpan.FromMilliseconds(250), $"the server's clock is known only within {uncertainty?.TotalMilliseconds:0} ms");
+        // Unpinned, a whole-second Date leaves up to a second (plus a round trip); pinned, about a round trip, which a loaded
+        // machine stretches: the bound sits between.
+        Assert.True(uncertainty < TimeSpan.FromMilliseconds(700), $"the server's clock is known only within {uncertainty?.TotalMilliseconds:0} ms");
     }
 }

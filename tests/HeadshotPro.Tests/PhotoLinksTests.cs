@@ -47,8 +47,8 @@ public sealed class PhotoLinksTests : IDisposable
         var result = host.Run($"Get-HeadshotPhoto {ann} -PhotoId {ids[2]}, no_such_photo, {ids[1]} -Variant thumbnail");
         var photos = Out<Photo>(result).ToList();
         Assert.Equal(new[] { ids[1], ids[2] }.Order(), photos.Select(p => p.PhotoId).Order());
-        Assert.All(photos, p => Assert.Equal(("ann@corp.example", ann, "thumbnail", "Marketing"), (p.Email, p.ModelId, p.Variant, p.TeamName)));
-        Assert.All(photos, p => Assert.Equal(p.Urls["thumbnail"], p.Url));
+        NonEmpty.All(photos, p => Assert.Equal(("ann@corp.example", ann, "thumbnail", "Marketing"), (p.Email, p.ModelId, p.Variant, p.TeamName)));
+        NonEmpty.All(photos, p => Assert.Equal(p.Urls["thumbnail"], p.Url));
         var error = Assert.Single(result.Errors);
         Assert.Equal(("PhotoNotFound", "no_such_photo", ErrorCategory.ObjectNotFound), (error.FullyQualifiedErrorId.Split(',')[0], error.TargetObject, error.CategoryInfo.Category));
         // One request per photo, no list read.
@@ -76,8 +76,8 @@ public sealed class PhotoLinksTests : IDisposable
         Assert.Empty(result.Errors);
         var saved = Out<SavedPhoto>(result).ToList();
         Assert.Equal(6, saved.Count);
-        Assert.All(saved, s => Assert.Equal("thumbnail", s.Variant));
-        Assert.All(saved, s => Assert.Equal((128, 160), (Decoded.File(s.Path).Width, Decoded.File(s.Path).Height)));
+        NonEmpty.All(saved, s => Assert.Equal("thumbnail", s.Variant));
+        NonEmpty.All(saved, s => Assert.Equal((128, 160), (Decoded.File(s.Path).Width, Decoded.File(s.Path).Height)));
         // Each person's links came in one call, and nothing was read photo by photo.
         Assert.Equal((annBefore.List, annBefore.One, annBefore.Download + 1), await PhotoRequestsAsync(sandbox, ann));
         Assert.Equal((bobBefore.List, bobBefore.One, bobBefore.Download + 1), await PhotoRequestsAsync(sandbox, bob));

@@ -34,13 +34,14 @@ public sealed class PhotoStampTests : IDisposable
         return memory.ToArray();
     }
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
     [InlineData(81_920)]
     public async Task A_stamp_goes_right_after_SOI_in_whatever_pieces_the_bytes_come_and_reads_back(int chunk)
     {
+        await Task.Yield(); // the streams below complete at once: yield so the Timeout counts
         var jpeg = Jpeg();
         var stamp = new PhotoStamp("65f1c0ffee0123456789abcd", "main");
         var written = await WriteThroughAsync(stamp, jpeg, chunk);
@@ -51,8 +52,8 @@ public sealed class PhotoStampTests : IDisposable
         Assert.Equal(stamp, PhotoStamp.ReadFile(path));
     }
 
-    [Fact]
-    public void A_stamp_after_other_segments_is_found_and_other_comments_are_not_stamps()
+    [Fact(Timeout = Limits.Test)]
+    public Task A_stamp_after_other_segments_is_found_and_other_comments_are_not_stamps() => Task.Run(() =>
     {
         var jpeg = Jpeg();
         var stamp = new PhotoStamp("abc", "thumbnail");
@@ -63,11 +64,12 @@ public sealed class PhotoStampTests : IDisposable
         Assert.Equal(stamp, PhotoStamp.Read(new MemoryStream(later)));
         Assert.Null(PhotoStamp.Read(new MemoryStream(jpeg)));
         Assert.Null(PhotoStamp.Read(new MemoryStream(jpeg.Take(app0End).Concat(comment).Concat(jpeg.Skip(app0End)).ToArray())));
-    }
+    });
 
-    [Fact]
+    [Fact(Timeout = Limits.Test)]
     public async Task What_is_not_a_JPEG_passes_through_unstamped_and_odd_files_read_as_no_stamp()
     {
+        await Task.Yield(); // the streams below complete at once: yield so the Timeout counts
         var page = System.Text.Encoding.ASCII.GetBytes("<html>captive portal</html>");
         Assert.Equal(page, await WriteThroughAsync(new PhotoStamp("a", "main"), page, 5));
         Assert.Equal(new byte[] { 0xFF }, await WriteThroughAsync(new PhotoStamp("a", "main"), new byte[] { 0xFF }, 1));
@@ -81,18 +83,18 @@ public sealed class PhotoStampTests : IDisposable
         Assert.Null(PhotoStamp.Read(new MemoryStream(endless)));
     }
 
-    [Theory]
+    [Theory(Timeout = Limits.Test)]
     [InlineData("", "main")]
     [InlineData("has space", "main")]
     [InlineData("naïve", "main")]
     [InlineData("ok", "")]
     [InlineData("ok", "line\nbreak")]
-    public void Ids_that_cannot_be_written_plainly_get_no_stamp(string photoId, string variant)
+    public Task Ids_that_cannot_be_written_plainly_get_no_stamp(string photoId, string variant) => Task.Run(() =>
     {
         Assert.Null(PhotoStamp.For(photoId, variant));
         Assert.Null(PhotoStamp.For(new string('x', 201), "main"));
         Assert.NotNull(PhotoStamp.For(new string('x', 200), "main"));
-    }
+    });
 
     /// <summary>A stream whose disposal leaves the memory stream readable.</summary>
     private sealed class NonClosingStream(Stream inner) : Stream

@@ -15,6 +15,8 @@ public sealed class PowerShellHost : IDisposable
         // machine that would leave the HTTP continuations waiting for the pool to grow.
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, 32), io);
+        // PowerShell finds the stand-in types (SeedDirectory) only in loaded assemblies; this test assembly references them.
+        _ = typeof(Microsoft.ActiveDirectory.Management.ADUser).Assembly;
     }
 
     public PowerShellHost(System.Management.Automation.Host.PSHost? host = null)
@@ -42,14 +44,23 @@ public sealed class PowerShellHost : IDisposable
         };
     }
 
-    /// <summary>Runs a script; a terminating error ends it and is returned as <see cref="Result.Terminating"/>.</summary>
+    /// <summary>
+    /// Runs a script; a terminating error ends it and is returned as <see cref="Result.Terminating"/>. A run still going
+    /// after <see cref="Limits.Pipeline"/> is stopped and fails the test, so a hung pipeline never outlives its test.
+    /// </summary>
     public Result Run(string script, params (string Name, object? Value)[] variables)
     {
         foreach (var (name, value) in variables) _runspace.SessionStateProxy.SetVariable(name, value);
         _runspace.SessionStateProxy.SetVariable("__terminating", null);
         using var ps = PowerShell.Create(_runspace);
         ps.AddScript("try {\n" + script + "\n} catch { $global:__terminating = $_ }");
-        var output = ps.Invoke();
+        var pending = ps.BeginInvoke();
+        if (!pending.AsyncWaitHandle.WaitOne(Limits.Pipeline))
+        {
+            ps.BeginStop(null, null);
+            Assert.Fail($"the script ran past {Limits.Pipeline.TotalSeconds:0} s and was stopped:\n{script}");
+        }
+        var output = new Collection<PSObject>(ps.EndInvoke(pending));
         var terminating = _runspace.SessionStateProxy.GetVariable("__terminating") is PSObject { BaseObject: ErrorRecord record } ? record
             : _runspace.SessionStateProxy.GetVariable("__terminating") as ErrorRecord;
         return new Result(output, ps.Streams.Error.ToList(), ps.Streams.Verbose.Select(v => v.Message).ToList(),
@@ -70,13 +81,32 @@ public sealed class PowerShellHost : IDisposable
         new(new Collection<PSObject>(output.ToList()), shell.Streams.Error.ToList(), shell.Streams.Verbose.Select(v => v.Message).ToList(),
             shell.Streams.Debug.Select(d => d.Message).ToList(), shell.Streams.Warning.Select(w => w.Message).ToList(), null);
 
-    /// <summary>Starts a script without waiting, for tests that stop it.</summary>
-    public (PowerShell Shell, IAsyncResult Pending) Begin(string script)
+    /// <summary>
+    /// Starts a script without waiting, for tests that watch or stop it; <paramref name="watch"/> is handed the shell
+    /// before it starts, so a handler it attaches to the streams misses nothing.
+    /// </summary>
+    public (PowerShell Shell, IAsyncResult Pending) Begin(string script, Action<PowerShell>? watch = null)
     {
         var ps = PowerShell.Create(_runspace);
         ps.AddScript(script);
+        watch?.Invoke(ps);
         return (ps, ps.BeginInvoke());
     }
+
+    /// <summary>
+    /// Imports the directory stand-ins (tests/shapes: Get-ADUser, Get-MgUser, Get-Recipient … returning the class-reference
+    /// shapes of tests/HeadshotPro.TestShapes) and seeds their directory with <paramref name="people"/>, each a
+    /// Set-StandInDirectory row as a PowerShell hashtable, e.g. <c>@{ SamAccountName = 'ann'; Mail = 'ann@corp.example' }</c>.
+    /// </summary>
+    public void SeedDirectory(params string[] people)
+    {
+        var seeded = Run("Import-Module $standIns; Set-StandInDirectory -People @(\n" + string.Join("\n", people) + "\n)", ("standIns", StandIns));
+        Assert.Null(seeded.Terminating);
+        Assert.Empty(seeded.Errors);
+    }
+
+    /// <summary>The stand-ins module, copied beside the test assembly.</summary>
+    public static readonly string StandIns = Path.Combine(AppContext.BaseDirectory, "shapes", "DirectoryStandIns.psm1");
 
     public void Dispose() => _runspace.Dispose();
 }

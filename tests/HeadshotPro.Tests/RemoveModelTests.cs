@@ -51,7 +51,7 @@ public class RemoveModelTests
         var removed = Out<Model>(result).ToList();
         Assert.Equal(new[] { "cy@corp.example", "dee@corp.example", "ann@corp.example" }, removed.Select(m => m.Email));
         Assert.Equal(new[] { models["cy"], models["dee"], models["ann"] }, removed.Select(m => m.Id));
-        Assert.All(removed, m => Assert.Equal(("deleted", "Deleted"), (m.Status, m.Outcome)));
+        NonEmpty.All(removed, m => Assert.Equal(("deleted", "Deleted"), (m.Status, m.Outcome)));
         // ann was found by the address she was invited at, though she signed up with another.
         Assert.Equal("ann@home.example", removed[2].SignUpEmail);
 
@@ -59,7 +59,7 @@ public class RemoveModelTests
         {
             Assert.Equal("deleted", ModelStatus(sandbox, id));
             Assert.Equal(1, await DeletesAsync(sandbox, id));
-            Assert.All(sandbox.Server.State.Photos(id)!, p => Assert.Equal("deleted", p.Status));
+            NonEmpty.All(sandbox.Server.State.Photos(id)!, p => Assert.Equal("deleted", p.Status));
         }
         Assert.Empty(Out<Photo>(host.Run("Get-HeadshotPhoto")));
     }
@@ -146,7 +146,7 @@ public class RemoveModelTests
         Assert.Empty(result.Errors);
         Assert.Empty(result.Output);
         Assert.Equal(1, await DeletesAsync(sandbox));
-        Assert.All(new[] { "ann", "bob", "cy" }, name => Assert.Equal("active", ModelStatus(sandbox, models[name])));
+        NonEmpty.All(new[] { "ann", "bob", "cy" }, name => Assert.Equal("active", ModelStatus(sandbox, models[name])));
         var lines = string.Join("\n", recording.Lines);
         Assert.Contains($"ann@corp.example (signed up as ann@home.example): model {models["ann"]}, active, 3 photos", lines);
         Assert.Contains($"bob@corp.example: model {models["bob"]}, active, 3 photos", lines);
@@ -176,6 +176,6 @@ public class RemoveModelTests
         Assert.Empty(host.Run("'ann@corp.example', 'cy@corp.example' | Remove-HeadshotModel -Force").Errors);
         Assert.Empty(host.Run("Remove-HeadshotModel -Id " + models["dee"] + " -Confirm:$false").Errors);
         Assert.Equal(2, answering.Prompts.Count);
-        Assert.All(models.Values, id => Assert.Equal("deleted", ModelStatus(sandbox, id)));
+        NonEmpty.All(models.Values, id => Assert.Equal("deleted", ModelStatus(sandbox, id)));
     }
 }

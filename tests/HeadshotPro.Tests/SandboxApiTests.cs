@@ -30,7 +30,7 @@ public class SandboxApiTests
         Assert.False(string.IsNullOrEmpty((string?)org["name"]));
         Assert.NotNull(org["website"]);
         Assert.True(org["teams"]!.AsArray().Count >= 2);
-        Assert.All(org["teams"]!.AsArray(), t => Assert.False(string.IsNullOrEmpty((string?)t!["id"])));
+        NonEmpty.All(org["teams"]!.AsArray(), t => Assert.False(string.IsNullOrEmpty((string?)t!["id"])));
     }
 
     [Fact(Timeout = Limits.Test)]
@@ -151,27 +151,6 @@ public class SandboxApiTests
     }
 
     [Fact(Timeout = Limits.Test)]
-    public async Task A_second_live_invite_for_an_address_in_any_case_is_ALREADY_EXISTS()
-    {
-        await using var sandbox = await TestSandbox.StartAsync();
-        await sandbox.InviteAsync("Ann@Corp.example");
-        var (status, body, _) = await sandbox.InviteAsync("ann@corp.EXAMPLE");
-        AssertError(400, "ALREADY_EXISTS", status, body);
-        Assert.Single(sandbox.Server.State.ListInvites());
-        Assert.Equal(99, sandbox.Server.State.Credits);
-    }
-
-    [Fact(Timeout = Limits.Test)]
-    public async Task Inviting_with_no_credit_left_is_402_INSUFFICIENT_CREDITS()
-    {
-        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { Credits = 1 });
-        Assert.Equal(200, (await sandbox.InviteAsync("ann@corp.example")).Status);
-        var (status, body, _) = await sandbox.InviteAsync("bob@corp.example");
-        AssertError(402, "INSUFFICIENT_CREDITS", status, body);
-        Assert.Equal(0, sandbox.Server.State.Credits);
-    }
-
-    [Fact(Timeout = Limits.Test)]
     public async Task Unknown_paths_are_JSON_404_and_wrong_methods_JSON_405_with_Allow()
     {
         await using var sandbox = await TestSandbox.StartAsync();
@@ -223,19 +202,6 @@ public class SandboxApiTests
     }
 
     [Fact(Timeout = Limits.Test)]
-    public async Task A_new_window_restores_the_budget()
-    {
-        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 1, RateWindowSeconds = 1 });
-        Assert.Equal(200, (await sandbox.SendAsync(HttpMethod.Get, "organization")).Status);
-        var (status, _, response) = await sandbox.SendAsync(HttpMethod.Get, "organization");
-        Assert.Equal(429, status);
-        var reset = DateTime.Parse(response.Headers.GetValues("X-RateLimit-Reset").Single(), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
-        var wait = reset - DateTime.UtcNow;
-        if (wait > TimeSpan.Zero) await Task.Delay(wait + TimeSpan.FromMilliseconds(20)); // waiting for the window the server named, not guessing
-        Assert.Equal(200, (await sandbox.SendAsync(HttpMethod.Get, "organization")).Status);
-    }
-
-    [Fact(Timeout = Limits.Test)]
     public async Task Past_the_invite_limit_is_429_INVITE_LIMIT_EXCEEDED()
     {
         await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { InviteLimit = 2 });
@@ -245,15 +211,6 @@ public class SandboxApiTests
         AssertError(429, "INVITE_LIMIT_EXCEEDED", status, body);
         await sandbox.SendAsync(HttpMethod.Post, "organization/invite/revoke", new { email = "a@corp.example" });
         Assert.Equal(200, (await sandbox.InviteAsync("c@corp.example")).Status);
-    }
-
-    [Fact(Timeout = Limits.Test)]
-    public async Task Latency_delays_every_answer()
-    {
-        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 200 });
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        await sandbox.SendAsync(HttpMethod.Get, "organization/credits");
-        Assert.True(watch.ElapsedMilliseconds >= 190, $"answered after {watch.ElapsedMilliseconds} ms");
     }
 
     internal static void AssertError(int expectedStatus, string expectedCode, int status, JsonNode? body)

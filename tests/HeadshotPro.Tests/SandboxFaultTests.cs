@@ -40,7 +40,7 @@ public class SandboxFaultTests
         Assert.Equal(100 - FaultKind.Processed.Length, (int)state["credits"]!);
         var faults = state["counters"]!["faults"]!.AsObject();
         Assert.Equal(FaultKind.All.Order(), faults.Select(f => f.Key).Order());
-        Assert.All(faults, f => Assert.Equal(1, (long)f.Value!));
+        NonEmpty.All(faults, f => Assert.Equal(1, (long)f.Value!));
     }
 
     [Theory(Timeout = Limits.Test)]
@@ -85,35 +85,6 @@ public class SandboxFaultTests
         Assert.False(fields.ContainsKey("error"));
         Assert.False(fields.ContainsKey("code"));
         Assert.Empty(sandbox.Server.State.ListInvites());
-    }
-
-    [Theory(Timeout = Limits.Test)]
-    [InlineData(FaultKind.RetryAfterSeconds, "2")]
-    [InlineData(FaultKind.RetryAfterZero, "0")]
-    [InlineData(FaultKind.RetryAfterLong, "86400")]
-    public async Task Retry_after_faults_send_their_seconds(string kind, string seconds)
-    {
-        await using var sandbox = await TestSandbox.StartAsync();
-        await sandbox.SettingsAsync(new { nextFaults = new[] { kind } });
-        var (status, _, response) = await sandbox.SendAsync(HttpMethod.Get, "organization/credits");
-        Assert.Equal(503, status);
-        Assert.Equal(seconds, response.Headers.GetValues("Retry-After").Single());
-    }
-
-    [Theory(Timeout = Limits.Test)]
-    [InlineData(0)]
-    [InlineData(-7200)]
-    public async Task Retry_after_date_is_an_HTTP_date_two_seconds_ahead_on_the_sandbox_clock(int skew)
-    {
-        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { ClockSkewSeconds = skew });
-        await sandbox.SettingsAsync(new { nextFaults = new[] { FaultKind.RetryAfterDate } });
-        var (status, _, response) = await sandbox.SendAsync(HttpMethod.Get, "organization/credits");
-        Assert.Equal(503, status);
-        var raw = response.Headers.GetValues("Retry-After").Single();
-        var retryAt = DateTime.ParseExact(raw, "r", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal);
-        var date = response.Headers.Date!.Value.UtcDateTime;
-        Assert.InRange((retryAt - date).TotalSeconds, 1, 2);
-        Assert.InRange((retryAt - DateTime.UtcNow).TotalSeconds, skew - 1, skew + 3);
     }
 
     [Fact(Timeout = Limits.Test)]

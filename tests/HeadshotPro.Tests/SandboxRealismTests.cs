@@ -74,7 +74,7 @@ public class SandboxRealismTests
     [Fact(Timeout = Limits.Test)]
     public async Task A_request_whose_client_hung_up_during_the_latency_is_still_processed()
     {
-        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 1000 });
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 5000 });
         using var cts = new CancellationTokenSource();
         var call = sandbox.Http.PostAsync("organization/invite", TestSandbox.JsonBody(new { email = "ann@corp.example" }), cts.Token);
         var state = await sandbox.WaitForStateAsync(s => (int)s["counters"]!["inFlight"]! == 1, Bound);
@@ -112,23 +112,6 @@ public class SandboxRealismTests
         Assert.True((bool)entry["clientGone"]!);
         Assert.True(SandboxOptions.Parse(new[] { "--cancel-on-disconnect" }).CancelOnDisconnect);
         Assert.False(SandboxOptions.Parse(new[] { "--cancel-on-disconnect=false" }).CancelOnDisconnect);
-    }
-
-    [Fact(Timeout = Limits.Test)]
-    public async Task In_flight_counters_show_concurrent_requests_and_the_most_at_once()
-    {
-        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 2000 });
-        var calls = Enumerable.Range(0, 5).Select(_ => sandbox.Http.GetAsync("organization/credits")).ToArray();
-        var state = await sandbox.WaitForStateAsync(s => (int)s["counters"]!["inFlight"]! == 5, Bound);
-        Assert.Equal(5, (int)state["counters"]!["inFlight"]!);
-        await Task.WhenAll(calls);
-
-        state = await sandbox.WaitForStateAsync(s => (int)s["counters"]!["inFlight"]! == 0, Bound);
-        Assert.Equal(0, (int)state["counters"]!["inFlight"]!);
-        Assert.Equal(5, (int)state["counters"]!["mostInFlight"]!);
-
-        await sandbox.Control.PostAsync("reset", null);
-        Assert.Equal(0, (int)(await sandbox.StateAsync())["counters"]!["mostInFlight"]!);
     }
 
     [Theory(Timeout = Limits.Test)]
@@ -202,6 +185,6 @@ public class SandboxRealismTests
         Assert.Null((string?)journal[1]!["expect"]);
         Assert.Equal("application/json; charset=utf-8", (string?)journal[1]!["contentType"]);
         Assert.Null((string?)journal[2]!["contentType"]);
-        Assert.All(journal, e => Assert.False((bool)e!["clientGone"]!));
+        NonEmpty.All(journal, e => Assert.False((bool)e!["clientGone"]!));
     }
 }

@@ -146,8 +146,8 @@ public partial class SandboxV2Tests
         Assert.Equal(200, status);
         Assert.Equal(new[] { "success", "message" }, Keys(body!));
         var members = (await v2.GetAsync("organization/team"))["members"]!.AsArray();
-        Assert.All(members, m => Assert.Equal("Engineering", (string?)m!["teamName"]));
-        Assert.All((await v2.GetAsync("organization/models"))["models"]!.AsArray(), m => Assert.Equal("team_engineering", (string?)m!["teamId"]));
+        NonEmpty.All(members, m => Assert.Equal("Engineering", (string?)m!["teamName"]));
+        NonEmpty.All((await v2.GetAsync("organization/models"))["models"]!.AsArray(), m => Assert.Equal("team_engineering", (string?)m!["teamId"]));
 
         AssertError(404, "NOT_FOUND", await v2.SendAsync(HttpMethod.Post, "organization/teams/team_marketing/members", new { emails = new[] { "ann@corp.example", "cy@corp.example" } }));
         Assert.Equal("team_engineering", (string?)(await v2.GetAsync("organization/invites/ann@corp.example"))["invite"]!["teamId"]);
@@ -706,7 +706,7 @@ public partial class SandboxV2Tests
         await v2.Http.GetAsync(url);
         var journal = await v2.PhotoJournalAsync();
         Assert.Equal(21, journal.Count);
-        Assert.All(journal.Take(20), e => Assert.Equal("absent", (string?)e!["authorization"]));
+        NonEmpty.All(journal.Take(20), e => Assert.Equal("absent", (string?)e!["authorization"]));
         Assert.Equal("present", (string?)journal[20]!["authorization"]);
         Assert.StartsWith("/photos/", (string?)journal[0]!["path"]);
         Assert.DoesNotContain(TestSandbox.Key, journal.ToJsonString());
@@ -799,7 +799,7 @@ public partial class SandboxV2Tests
         }
         var faults = (await v2.PhotoJournalAsync()).Skip(1).Select(e => (string?)e!["fault"]).ToList();
         Assert.Contains(null, faults);
-        Assert.All(faults.OfType<string>(), f => Assert.Contains(f, PhotoFaultKind.Transient));
+        NonEmpty.All(faults.OfType<string>(), f => Assert.Contains(f, PhotoFaultKind.Transient));
         Assert.InRange(faults.Count(f => f is not null), 8, 32);
     }
 

@@ -106,7 +106,7 @@ public class TeamCmdletTests
         var notMember = result.Errors.Single(e => e.FullyQualifiedErrorId.StartsWith("MemberNotFound"));
         Assert.Equal(("cy@corp.example", ErrorCategory.ObjectNotFound), (notMember.TargetObject, notMember.CategoryInfo.Category));
         Assert.Equal(1, await sandbox.V2RequestsAsync("POST", "teams/team_marketing/members"));
-        Assert.All(sandbox.Server.State.Members(), m => Assert.Equal("team_marketing", m.TeamId));
+        NonEmpty.All(sandbox.Server.State.Members(), m => Assert.Equal("team_marketing", m.TeamId));
 
         result = host.Run("Get-HeadshotMember | Add-HeadshotTeamMember -Team Sales");
         Assert.Equal("TeamNotFound", result.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
@@ -122,7 +122,7 @@ public class TeamCmdletTests
         var result = host.Run("Get-HeadshotMember | Add-HeadshotTeamMember -Team Engineering");
         Assert.Empty(result.Errors);
         Assert.Equal(3, await sandbox.V2RequestsAsync("POST", "teams/team_engineering/members"));
-        Assert.All(sandbox.Server.State.Members(), m => Assert.Equal("team_engineering", m.TeamId));
+        NonEmpty.All(sandbox.Server.State.Members(), m => Assert.Equal("team_engineering", m.TeamId));
     }
 
     [Theory(Timeout = Limits.Test)]
@@ -142,7 +142,7 @@ public class TeamCmdletTests
         Assert.Empty(result.Output);
         Assert.Equal(new[] { "ApiRedirected", "ApiRedirected" }, result.ErrorIds);
         Assert.Equal(new object[] { first, second }, result.Errors.Select(e => e.TargetObject));
-        Assert.All(result.Errors, e => Assert.Contains("redirect", e.Exception.Message));
+        NonEmpty.All(result.Errors, e => Assert.Contains("redirect", e.Exception.Message));
         Assert.Equal(0, await ChangesAsync(sandbox));
         Assert.Equal(1, (await sandbox.JournalAsync()).Count(e => (string?)e!["fault"] == "redirect"));
     }

@@ -38,7 +38,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>The next delivery received, within <paramref name="bound"/>.</summary>
     public async Task<Delivery> NextAsync(TimeSpan? bound = null)
     {
-        using var timeout = new CancellationTokenSource(bound ?? TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(bound ?? Limits.Wait);
         return await _received.Reader.ReadAsync(timeout.Token);
     }
 

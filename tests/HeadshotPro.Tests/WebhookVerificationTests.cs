@@ -46,7 +46,8 @@ public class WebhookVerificationTests
         await Task.Yield();
         using var host = new PowerShellHost();
         var body = Body();
-        var result = Convert(host, body, Headers(body));
+        var signed = Now;
+        var result = Convert(host, body, Headers(body, signed));
         Assert.Null(result.Terminating);
         var e = Assert.IsType<WebhookEvent>(Assert.Single(result.Output).BaseObject);
         Assert.Equal(("evt_0001", "model.photos_ready", "model", "65a1b2c3d4e5f60718293a4b", "u12345", "active", "Ann Lee", "invite"),
@@ -57,14 +58,14 @@ public class WebhookVerificationTests
         Assert.Null(e.DeletedAt);
         Assert.False(e.IsDevelopment);
         Assert.True(e.IsKnownEvent);
-        Assert.InRange((DateTimeOffset.UtcNow - e.SignedAt).TotalSeconds, -2, 5);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(signed), e.SignedAt);
         // The raw object keeps every field, known or not.
         var text = host.Run("$o = $args0.Object; '{0}|{1}|{2}' -f $o._id, ($o.extra.n -join '+'), $o.organization", ("args0", e)).Output.Single().ToString();
         Assert.Equal("65a1b2c3d4e5f60718293a4b|1+2|org_sandbox", text);
         // The format view shows it in a table that fits 80 columns.
         var table = host.Run("$args0 | Out-String -Width 80", ("args0", e)).Output.Single().ToString();
         Assert.Contains("model.photos_ready", table);
-        Assert.All(table.Split('\n'), line => Assert.True(line.TrimEnd().Length <= 80, line));
+        NonEmpty.All(table.Split('\n'), line => Assert.True(line.TrimEnd().Length <= 80, line));
     }
 
     public static IEnumerable<object[]> Shapes()
@@ -130,8 +131,8 @@ public class WebhookVerificationTests
         yield return Case("body changed", body.Replace("Ann Lee", "Mallory"), now => H(T(now), Good(now)), "WebhookSignatureInvalid");
         yield return Case("timestamp changed", body, now => H(T(now - 1), Good(now)), "WebhookSignatureInvalid");
         yield return Case("stale by 301 s", body, now => H(T(now - 301), Sign(body, now - 301)), "WebhookTimestampOutOfRange");
-        // Whole seconds pass between signing and checking on a loaded machine: 301 s ahead could be checked as 300.
-        yield return Case("future by 305 s", body, now => H(T(now + 305), Sign(body, now + 305)), "WebhookTimestampOutOfRange");
+        // Seconds pass between signing and checking on a loaded machine (10 s were seen): a minute past the 5-minute tolerance.
+        yield return Case("future by 360 s", body, now => H(T(now + 360), Sign(body, now + 360)), "WebhookTimestampOutOfRange");
         yield return Case("stale and tampered", body + " ", now => H(T(now - 3600), Sign(body, now - 3600)), "WebhookSignatureInvalid");
         yield return Case("signed text that is not JSON", "not json", now => H(T(now), Sign("not json", now)), "WebhookBodyNotJson");
         yield return Case("signed JSON array", "[1,2]", now => H(T(now), Sign("[1,2]", now)), "WebhookBodyNotJson");
@@ -260,8 +261,8 @@ public class WebhookVerificationTests
         Assert.Contains(result.Warnings, w => w.Contains("model.archived", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void The_signature_is_compared_in_constant_time()
+    [Fact(Timeout = Limits.Test)]
+    public Task The_signature_is_compared_in_constant_time() => Task.Run(() =>
     {
         // Verify hands the two MACs to FixedTimeEquals and compares them no other way.
         var verify = typeof(WebhookVerifier).GetMethod(nameof(WebhookVerifier.Verify), BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)!;
@@ -288,7 +289,7 @@ public class WebhookVerificationTests
             Assert.False(WebhookVerifier.FixedTimeEquals(a, b));
         }
         Assert.False(WebhookVerifier.FixedTimeEquals(a, a[..31]));
-    }
+    });
 
     internal static SecureString ToSecure(string text)
     {

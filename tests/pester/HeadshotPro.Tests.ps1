@@ -223,6 +223,8 @@ Describe 'Connecting' {
 Describe 'Secrets' {
     It 'never shows the key in a transcript of a failing run with verbose lines and warnings, nor in $Error' {
         Reset-Sandbox
+        Import-Module "$root/tests/shapes/DirectoryStandIns.psm1" -Force
+        Set-StandInDirectory -People @(@{ SamAccountName = 'eve'; Mail = $null; UserPrincipalName = 'eve@contoso.example' })
         $transcript = Join-Path $TestDrive 'transcript.txt'
         $Error.Clear()
         Start-Transcript -Path $transcript
@@ -234,9 +236,8 @@ Describe 'Secrets' {
             Connect-Sandbox
             Get-HeadshotConnection | Format-List * | Out-Host
             Set-Sandbox @{ nextFaults = @('none', 'drop-after', 'html-503') }  # past the balance read before the first invite
-            $eve = [pscustomobject]@{ SamAccountName = 'eve'; UserPrincipalName = 'eve@contoso.example'; mail = '' }
-            $eve.PSObject.TypeNames.Insert(0, 'Microsoft.ActiveDirectory.Management.ADUser')
-            'a@contoso.example', 'bad', $eve, [pscustomobject]@{ Name = 'x' } | New-HeadshotInvite -ErrorAction Continue
+            # A Get-ADUser object whose mail is empty: taken at its UserPrincipalName, with a warning.
+            'a@contoso.example', 'bad', (Get-ADUser eve -Properties mail), [pscustomobject]@{ Name = 'x' } | New-HeadshotInvite -ErrorAction Continue
             Get-HeadshotInvite -Id 'missing' -ErrorAction Continue
 
             try { Connect-HeadshotPro -ApiKey (ConvertTo-SecureString 'hsp_other_WRONG_9999' -AsPlainText -Force) -BaseUri $sandbox.BaseUri } catch { $_ | Out-Host }
@@ -308,7 +309,7 @@ Describe 'Long runs' {
 }
 
 Describe 'The package' {
-    It 'installs with Install-PSResource from a file repository into a fresh pwsh, with its commands and help' {
+    It 'installs with Install-PSResource from a file repository into a fresh pwsh, with its commands and every file of the module' {
         $package = Get-ChildItem "$root/out" -Filter 'HeadshotPro.*.nupkg' | Select-Object -First 1
         $package | Should -Not -BeNullOrEmpty -Because 'build.ps1 Test packages before it tests'
         $repository = Join-Path $TestDrive 'repository'
@@ -325,7 +326,7 @@ Install-PSResource HeadshotPro -Repository Local -Scope CurrentUser
 Import-Module HeadshotPro
 (Get-Module HeadshotPro).ModuleBase
 (Get-Command -Module HeadshotPro -CommandType Cmdlet).Name -join ','
-@((Get-Help New-HeadshotInvite -Examples).examples.example).Count
+(Get-ChildItem (Get-Module HeadshotPro).ModuleBase -Recurse -File | ForEach-Object { [IO.Path]::GetRelativePath((Get-Module HeadshotPro).ModuleBase, `$_.FullName) }) -join ','
 "@
         $info = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
         foreach ($a in @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-Command', $script)) { $info.ArgumentList.Add($a) }
@@ -343,6 +344,8 @@ Import-Module HeadshotPro
 
         $lines[0] | Should -BeLike "$home_*"
         $lines[1] -split ',' | Sort-Object | Should -Be @((Get-Command -Module HeadshotPro -CommandType Cmdlet).Name | Sort-Object)
-        [int]$lines[2] | Should -BeGreaterOrEqual 3
+        # Help included: what Get-Help makes of it is the 'Help' tests'. (PSResourceGet adds its own PSGetModuleInfo.xml.)
+        $built = Get-ChildItem "$root/out/HeadshotPro" -Recurse -File | ForEach-Object { [IO.Path]::GetRelativePath("$root/out/HeadshotPro", $_.FullName) }
+        $lines[2] -split ',' | Where-Object { $_ -ne 'PSGetModuleInfo.xml' } | Sort-Object | Should -Be ($built | Sort-Object)
     }
 }

@@ -7,6 +7,7 @@ BeforeAll {
     $root = Resolve-Path "$PSScriptRoot/../.."
     $zip = Join-Path $root 'out/HeadshotPro.zip'
     Import-Module "$root/src/HeadshotPro.Sandbox/SandboxProcess.psm1" -Force
+    Import-Module "$root/out/HeadshotPro" -Force
     Add-Type -AssemblyName System.IO.Compression.FileSystem
 
     # Unpacks the zip as Azure Automation does: its top folder becomes a module folder on PSModulePath.
@@ -66,7 +67,8 @@ Describe 'The Azure Automation zip' {
         $entries | Where-Object { -not $_.EndsWith('/') } | Sort-Object | Should -Be ($built | Sort-Object)
     }
 
-    It 'imports from its unpacked folder in a fresh pwsh, with every cmdlet and its help' {
+    It 'imports from its unpacked folder in a fresh pwsh, with every cmdlet the manifest exports' {
+        # The help files are in the zip (the file list above); that Get-Help reads them is HeadshotPro.Tests.ps1's 'Help'.
         $modules = Expand-ModuleZip (Join-Path $TestDrive 'zip-modules')
         $script = @'
 $ErrorActionPreference = 'Stop'
@@ -77,11 +79,6 @@ $module = Get-Module HeadshotPro
     Version    = $module.Version.ToString()
     Exported   = @((Import-PowerShellDataFile (Join-Path $module.ModuleBase 'HeadshotPro.psd1')).CmdletsToExport)
     Commands   = @((Get-Command -Module HeadshotPro -CommandType Cmdlet).Name)
-    Help       = @(Get-Command -Module HeadshotPro -CommandType Cmdlet | ForEach-Object {
-        $help = Get-Help $_.Name -Full
-        [pscustomobject]@{ Name = $_.Name; Examples = @($help.examples.example).Count; HasDescription = [bool]$help.description }
-    })
-    About      = [bool](Get-Help about_HeadshotPro | Out-String | Select-String 'SkipExisting')
 } | ConvertTo-Json -Depth 4 -Compress
 '@
         $run = Invoke-FreshPwsh -Arguments '-Command', $script -Environment @{ PSModulePath = $modules } -TimeoutSec 120
@@ -90,17 +87,9 @@ $module = Get-Module HeadshotPro
 
         $result.ModuleBase | Should -Be (Join-Path $modules 'HeadshotPro')
         $result.Version | Should -Not -Be '0.0.0' -Because 'the build stamps the version into the manifest'
-        $result.Commands | Sort-Object | Should -Be @(
-            'Add-HeadshotTeamMember', 'Connect-HeadshotPro', 'ConvertFrom-HeadshotWebhook', 'Disconnect-HeadshotPro', 'Get-HeadshotConnection', 'Get-HeadshotCredits',
-            'Get-HeadshotInvite', 'Get-HeadshotMember', 'Get-HeadshotModel', 'Get-HeadshotOrganization', 'Get-HeadshotPhoto', 'Get-HeadshotTeam',
-            'New-HeadshotInvite', 'New-HeadshotTeam', 'Remove-HeadshotModel', 'Remove-HeadshotTeam', 'Rename-HeadshotTeam', 'Revoke-HeadshotInvite',
-            'Save-HeadshotPhoto')
+        $result.Commands | Should -Not -BeNullOrEmpty
         $result.Commands | Sort-Object | Should -Be ($result.Exported | Sort-Object)
-        foreach ($help in $result.Help) {
-            $help.HasDescription | Should -BeTrue -Because "$($help.Name) has help"
-            $help.Examples | Should -BeGreaterOrEqual 3 -Because "$($help.Name) has examples"
-        }
-        $result.About | Should -BeTrue
+        $result.Commands | Sort-Object | Should -Be @((Get-Command -Module HeadshotPro -CommandType Cmdlet).Name | Sort-Object)
     }
 }
 

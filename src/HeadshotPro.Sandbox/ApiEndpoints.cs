@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Primitives;
@@ -131,15 +132,30 @@ internal sealed partial class ApiEndpoints
     }
 
     /// <summary>A real server finishes what it started when the client hangs up; only <c>cancelOnDisconnect</c> (or shutdown) stops the wait.</summary>
+    /// <summary>
+    /// Holds a request <paramref name="milliseconds"/> from its arrival; a lower latency set meanwhile shortens the hold
+    /// to it, so a test that holds requests until enough are in flight can release them.
+    /// </summary>
     private async Task WaitLatencyAsync(HttpContext ctx, int milliseconds)
     {
-        if (!_state.CancelOnDisconnect)
+        var arrived = Stopwatch.StartNew();
+        while (true)
         {
-            await Task.Delay(milliseconds, _stopping).ConfigureAwait(false);
-            return;
+            var lowered = _state.LatencyLowered;
+            var left = Math.Min(milliseconds, _state.LatencyMs + _state.LatencyJitterMs) - arrived.ElapsedMilliseconds;
+            if (left <= 0) return;
+            using var wake = CancellationTokenSource.CreateLinkedTokenSource(_stopping, lowered,
+                _state.CancelOnDisconnect ? ctx.RequestAborted : CancellationToken.None);
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(left), wake.Token).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (lowered.IsCancellationRequested && !_stopping.IsCancellationRequested &&
+                                                     !(_state.CancelOnDisconnect && ctx.RequestAborted.IsCancellationRequested))
+            {
+            }
         }
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, _stopping);
-        await Task.Delay(milliseconds, either.Token).ConfigureAwait(false);
     }
 
     private StringValues ResetHeader(DateTime realReset)

@@ -176,6 +176,22 @@ public sealed partial class SandboxState
     private OrganizationInfo OrganizationLocked() => new("org_sandbox", "Sandbox Corp", "https://sandbox.example", _teams.ToList());
 
     public int LatencyMs { get; private set; }
+
+    private CancellationTokenSource _latencyLowered = new();
+
+    /// <summary>Cancelled when <see cref="LatencyMs"/> is lowered, so requests held by the longer latency end sooner.</summary>
+    public CancellationToken LatencyLowered
+    {
+        get { lock (_gate) return _latencyLowered.Token; }
+    }
+
+    private CancellationTokenSource? SetLatencyLocked(int latency)
+    {
+        var lowered = latency < LatencyMs ? _latencyLowered : null;
+        if (lowered != null) _latencyLowered = new CancellationTokenSource();
+        LatencyMs = latency;
+        return lowered;
+    }
     public int RateLimit { get; private set; }
     public int RateWindowSeconds { get; private set; }
     public double FaultRate { get; private set; }
@@ -194,6 +210,7 @@ public sealed partial class SandboxState
     /// <summary>Back to the start-up options: no invites, the start-up balance, zeroed counters and windows.</summary>
     public void Reset()
     {
+        CancellationTokenSource? lowered;
         lock (_gate)
         {
             _invites.Clear();
@@ -211,7 +228,7 @@ public sealed partial class SandboxState
             _requests = 0;
             _rateLimited = 0;
             _mostInFlight = _inFlight;
-            LatencyMs = _startup.LatencyMs;
+            lowered = SetLatencyLocked(_startup.LatencyMs);
             RateLimit = _startup.RateLimit;
             RateWindowSeconds = _startup.RateWindowSeconds;
             FaultRate = _startup.FaultRate;
@@ -226,6 +243,7 @@ public sealed partial class SandboxState
             _faultRandom = new Random(FaultSeed);
             _photoFaultRandom = new Random(FaultSeed);
         }
+        lowered?.Cancel();
         WakeLifecycle();
     }
 
@@ -243,9 +261,10 @@ public sealed partial class SandboxState
 
     public void Apply(SettingsChange change)
     {
+        CancellationTokenSource? lowered = null;
         lock (_gate)
         {
-            if (change.LatencyMs is { } latency) LatencyMs = latency;
+            if (change.LatencyMs is { } latency) lowered = SetLatencyLocked(latency);
             if (change.RateLimit is { } limit) { RateLimit = limit; _windows.Clear(); }
             if (change.RateWindowSeconds is { } window) { RateWindowSeconds = window; _windows.Clear(); }
             if (change.FaultRate is { } rate) FaultRate = rate;
@@ -261,6 +280,7 @@ public sealed partial class SandboxState
             ApplyWebhookSettingsLocked(change);
             ApplyServiceSettingsLocked(change);
         }
+        lowered?.Cancel();
         WakeLifecycle();
     }
 

@@ -4,14 +4,10 @@ using HeadshotPro.Sandbox;
 
 namespace HeadshotPro.Tests;
 
-[CollectionDefinition(nameof(BulkTests), DisableParallelization = true)]
-public class BulkTestsRunAlone;
-
 /// <summary>
 /// Bulk runs against the sandbox's faults, rate limits and latency. Time bounds here are loose guards; figures live in bench/.
 /// They run alone, so the other tests do not take their CPU.
 /// </summary>
-[Collection(nameof(BulkTests))]
 public class BulkTests
 {
     private const string ThreeHundred = "1..300 | ForEach-Object { \"user$_@corp.example\" }";

@@ -3,14 +3,10 @@ using HeadshotPro.Sandbox;
 
 namespace HeadshotPro.Tests;
 
-[CollectionDefinition(nameof(ClockSkewTests), DisableParallelization = true)]
-public class ClockSkewTestsRunAlone;
-
 /// <summary>
 /// The server's reset times are read on the server's clock: a skew of five minutes either way neither stalls a run nor
 /// draws 429s. Time bounds are loose guards (a run paced by a misread clock took 188 s); figures are in bench/.
 /// </summary>
-[Collection(nameof(ClockSkewTests))]
 public class ClockSkewTests
 {
     [Theory(Timeout = Limits.Bulk)]

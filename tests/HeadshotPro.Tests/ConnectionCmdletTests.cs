@@ -109,11 +109,8 @@ public class ConnectionCmdletTests
     }
 }
 
-[CollectionDefinition(nameof(EnvironmentConnectionTests), DisableParallelization = true)]
-public class EnvironmentConnectionTestsRunAlone;
-
 /// <summary>Connecting from environment variables. They are the process's, so these tests run alone.</summary>
-[Collection(nameof(EnvironmentConnectionTests))]
+[Collection(nameof(ProcessWide))]
 public class EnvironmentConnectionTests
 {
     [Fact(Timeout = Limits.Test)]

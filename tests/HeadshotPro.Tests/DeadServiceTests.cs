@@ -4,16 +4,12 @@ using HeadshotPro.Sandbox;
 
 namespace HeadshotPro.Tests;
 
-[CollectionDefinition(nameof(DeadServiceTests), DisableParallelization = true)]
-public class DeadServiceTestsRunAlone;
-
 /// <summary>
 /// A service that goes away (the sandbox stops listening: connections refused) is given up on in seconds:
 /// nothing new is sent, every remaining input gets one ServiceUnreachable record (not sent), those that may have been
 /// sent are named as before, and a blip of a couple of seconds fails nothing. Time bounds are loose guards (a service
 /// gone after 20 of 200 invites kept a run busy for 140 s); the figure is in bench/7-dead-service.ps1.
 /// </summary>
-[Collection(nameof(DeadServiceTests))]
 public class DeadServiceTests
 {
     private static string Addresses(int count) => $"1..{count} | ForEach-Object {{ \"user$_@corp.example\" }}";

@@ -4,16 +4,12 @@ using HeadshotPro.Sandbox;
 
 namespace HeadshotPro.Tests;
 
-[CollectionDefinition(nameof(PacingTests), DisableParallelization = true)]
-public class PacingTestsRunAlone;
-
 /// <summary>
 /// The pacer follows the server's window wherever it goes — back (a clock set back, a window that shrank) or nowhere (one
 /// answer that says otherwise) — without collecting 429s, and it learns the server's clock well enough to open each
 /// window on time. Time bounds are loose guards (a run that waits for a window the server no longer has takes minutes);
 /// the figures are in bench/6-pacing.ps1.
 /// </summary>
-[Collection(nameof(PacingTests))]
 public class PacingTests
 {
     private const string Hundred = "1..100 | ForEach-Object { \"user$_@corp.example\" } | New-HeadshotInvite";

@@ -3,11 +3,8 @@ using HeadshotPro.Sandbox;
 
 namespace HeadshotPro.Tests;
 
-[CollectionDefinition(nameof(ParallelRunspaceTests), DisableParallelization = true)]
-public class ParallelRunspaceTestsRunAlone;
-
 /// <summary>Runspaces of one process that use the same key spend one rate-limit budget, and leave nothing behind when they close.</summary>
-[Collection(nameof(ParallelRunspaceTests))]
+[Collection(nameof(ProcessWide))]
 public class ParallelRunspaceTests
 {
     [Fact(Timeout = Limits.Bulk)]

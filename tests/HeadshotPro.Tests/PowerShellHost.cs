@@ -105,6 +105,16 @@ public sealed class PowerShellHost : IDisposable
         Assert.Empty(seeded.Errors);
     }
 
+    /// <summary>Everything <c>$Error</c> of this runspace shows: as a host formats it, every property, and serialized deep.</summary>
+    public string ErrorVariableText() => string.Join("\n", Run("""
+        foreach ($e in $Error) {
+            $e | Out-String
+            $e | Format-List * -Force | Out-String
+            if ($e -is [System.Management.Automation.ErrorRecord]) { $e.Exception.ToString(); "$($e.TargetObject)"; $e.ErrorDetails | Out-String }
+        }
+        [System.Management.Automation.PSSerializer]::Serialize($Error, 5)
+        """).Output.Select(o => o?.ToString()));
+
     /// <summary>The stand-ins module, copied beside the test assembly.</summary>
     public static readonly string StandIns = Path.Combine(AppContext.BaseDirectory, "shapes", "DirectoryStandIns.psm1");
 

@@ -114,6 +114,22 @@ public class SandboxRealismTests
         Assert.False(SandboxOptions.Parse(new[] { "--cancel-on-disconnect=false" }).CancelOnDisconnect);
     }
 
+    [Fact(Timeout = Limits.Test)]
+    public async Task Requests_held_by_a_long_latency_end_when_it_is_lowered_to_what_they_have_waited()
+    {
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 600_000 });
+        var held = new[] { "ann", "bob" }.Select(n => sandbox.Http.PostAsync("organization/invite", TestSandbox.JsonBody(new { email = n + "@corp.example" }))).ToList();
+        await sandbox.WaitForInFlightAsync(2);
+        await sandbox.SettingsAsync(new { latencyMs = 300_000 });
+        Assert.Equal(2, TestSandbox.Counter(await sandbox.StateAsync(), "inFlight"));
+
+        // Lowered to 0 from ten minutes: both are answered now (the bound guards a hang, far below the ten minutes).
+        await sandbox.SettingsAsync(new { latencyMs = 0 });
+        var answers = await Task.WhenAll(held).WaitAsync(TimeSpan.FromSeconds(60));
+        NonEmpty.All(answers, a => Assert.Equal(System.Net.HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(2, (await sandbox.StateAsync())["invites"]!.AsArray().Count);
+    }
+
     [Theory(Timeout = Limits.Test)]
     [InlineData(ResetFormat.Huge, "1e300")]
     [InlineData(ResetFormat.Infinity, "Infinity")]

@@ -25,7 +25,7 @@ public class SecretTests
         Assert.Contains(result.Verbose, v => v.StartsWith("GET organization -> 401", StringComparison.Ordinal));
         Assert.DoesNotContain(wrongKey, result.AllText());
         Assert.DoesNotContain(wrongKey, string.Join("\n", console.Lines));
-        Assert.DoesNotContain(wrongKey, ErrorVariableText(host));
+        Assert.DoesNotContain(wrongKey, host.ErrorVariableText());
     }
 
     [Fact(Timeout = Limits.Test)]
@@ -53,16 +53,7 @@ public class SecretTests
         Assert.Contains(failures.Warnings, w => w.Contains("empty mail attribute", StringComparison.Ordinal));
         Assert.Contains(failures.Verbose, v => v.StartsWith("POST organization/invite for a@corp.example -> 503", StringComparison.Ordinal));
 
-        foreach (var text in new[] { failures.AllText(), string.Join("\n", console.Lines), ErrorVariableText(host) })
+        foreach (var text in new[] { failures.AllText(), string.Join("\n", console.Lines), host.ErrorVariableText() })
             Assert.DoesNotContain(TestSandbox.Key, text);
     }
-
-    private static string ErrorVariableText(PowerShellHost host) => string.Join("\n", host.Run("""
-        foreach ($e in $Error) {
-            $e | Out-String
-            $e | Format-List * -Force | Out-String
-            if ($e -is [System.Management.Automation.ErrorRecord]) { $e.Exception.ToString(); "$($e.TargetObject)"; $e.ErrorDetails | Out-String }
-        }
-        [System.Management.Automation.PSSerializer]::Serialize($Error, 5)
-        """).Output.Select(o => o?.ToString()));
 }

@@ -4,14 +4,11 @@ using HeadshotPro.Sandbox;
 
 namespace HeadshotPro.Tests;
 
-[CollectionDefinition(nameof(StoppedRunTests), DisableParallelization = true)]
-public class StoppedRunTestsRunAlone;
-
 /// <summary>
 /// A run that ends early stops taking input at once, and every address whose request was sent ends up in the output,
 /// in an error record or named in a warning. The sandbox, like a real server, finishes requests whose client left.
 /// </summary>
-[Collection(nameof(StoppedRunTests))]
+[Collection(nameof(ProcessWide))]
 public class StoppedRunTests
 {
     private const string Fifty = "1..50 | ForEach-Object { \"user$_@corp.example\" }";
@@ -104,12 +101,13 @@ public class StoppedRunTests
     [Fact(Timeout = Limits.Test)]
     public async Task Ctrl_C_returns_before_the_requests_in_flight_are_answered_and_names_the_addresses_that_may_have_been_invited()
     {
-        // The server holds each request 10 s (Stop() takes its half-second grace, and up to 3 s were seen on a loaded
-        // machine); the run is stopped while the server holds the first five.
-        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { LatencyMs = 10_000, RateLimit = 0 });
+        // The server holds each request of the run 10 s (Stop() takes its half-second grace, and up to 3 s were seen on a
+        // loaded machine); the run is stopped while the server holds the first five.
+        await using var sandbox = await TestSandbox.StartAsync(new SandboxOptions { RateLimit = 0 });
         var answering = new AnsweringHost();
         using var host = new PowerShellHost(answering);
         host.Connect(sandbox);
+        await sandbox.SettingsAsync(new { latencyMs = 10_000 });
         var (shell, pending) = host.Begin(Fifty + " | New-HeadshotInvite");
         using var _ = shell;
         await sandbox.WaitForInFlightAsync(5);
@@ -124,7 +122,8 @@ public class StoppedRunTests
         Assert.Contains("may have been invited; run again with -SkipExisting to reconcile", warning);
         var named = Named(answering.HostWarnings);
         Assert.Equal(5, named.Count);
-        // The server finishes the five after the client has gone, as a real one does: exactly the ones named.
+        // The server finishes the five after the client has gone, as a real one does (released now): exactly the ones named.
+        await sandbox.SettingsAsync(new { latencyMs = 0 });
         var onServer = await OnServerAsync(sandbox, 5);
         Assert.Equal(named.Order(), onServer.Order());
     }

@@ -102,6 +102,13 @@ public sealed class TestSandbox : IAsyncDisposable
 }
 
 /// <summary>
+/// Tests that set or count what the whole test process shares — environment variables, the connection cache — run alone,
+/// after the others.
+/// </summary>
+[CollectionDefinition(nameof(ProcessWide), DisableParallelization = true)]
+public class ProcessWide;
+
+/// <summary>
 /// Every test's time limit, in milliseconds: guards against a hang, never a performance target (figures are in bench/).
 /// xUnit 2 honours <c>Timeout</c> on async tests only, and only from the moment the test hands it its task: so every test
 /// is <c>async</c> with a <c>Timeout</c> (<see cref="BoundedTests"/> checks it), and a test yields before it first blocks

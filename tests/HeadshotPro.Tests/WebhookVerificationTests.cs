@@ -153,7 +153,7 @@ public class WebhookVerificationTests
             ("body", body), ("headers", headers), ("secret", Secret));
         Assert.True(errorId == Refusal(result), $"{name}: {Refusal(result)} {result.Terminating}");
         Assert.Empty(result.Output);
-        var text = result.AllText() + ErrorVariableText(host);
+        var text = result.AllText() + host.ErrorVariableText();
         Assert.DoesNotContain(Secret, text, StringComparison.OrdinalIgnoreCase);
         // A bad signature never reveals the one expected.
         var ts = headers["X-HeadshotPro-Timestamp"] as string;
@@ -190,41 +190,6 @@ public class WebhookVerificationTests
         // The same event once PowerShell has parsed and re-written it no longer verifies.
         var rewritten = host.Run("$body | ConvertFrom-Json | ConvertTo-Json -Compress -Depth 5", ("body", body)).Output.Single().ToString();
         Assert.Equal("WebhookSignatureInvalid", Refusal(Convert(host, rewritten, Headers(body))));
-    }
-
-    [Fact(Timeout = Limits.Test)]
-    public async Task The_secret_comes_from_a_SecureString_a_credential_or_the_environment_and_is_required()
-    {
-        await Task.Yield();
-        using var host = new PowerShellHost();
-        var body = Body();
-        var headers = Headers(body);
-        var previous = Environment.GetEnvironmentVariable("HEADSHOTPRO_WEBHOOK_SECRET");
-        try
-        {
-            Environment.SetEnvironmentVariable("HEADSHOTPRO_WEBHOOK_SECRET", null);
-            var none = host.Run("ConvertFrom-HeadshotWebhook -Body $body -Headers $headers", ("body", body), ("headers", headers));
-            Assert.Equal("WebhookSecretMissing", Refusal(none));
-            var empty = host.Run("ConvertFrom-HeadshotWebhook -Body $body -Headers $headers -Secret (New-Object System.Security.SecureString)", ("body", body), ("headers", headers));
-            Assert.Equal("WebhookSecretMissing", Refusal(empty));
-
-            Environment.SetEnvironmentVariable("HEADSHOTPRO_WEBHOOK_SECRET", " " + Secret + "\n");
-            Assert.Null(host.Run("ConvertFrom-HeadshotWebhook -Body $body -Headers $headers", ("body", body), ("headers", headers)).Terminating);
-            // An explicit secret wins over the environment.
-            var wrong = host.Run("ConvertFrom-HeadshotWebhook -Body $body -Headers $headers -Secret (ConvertTo-SecureString $s -AsPlainText -Force)",
-                ("body", body), ("headers", headers), ("s", OtherSecret));
-            Assert.Equal("WebhookSignatureInvalid", Refusal(wrong));
-            Environment.SetEnvironmentVariable("HEADSHOTPRO_WEBHOOK_SECRET", null);
-
-            var credential = host.Run("ConvertFrom-HeadshotWebhook -Body $body -Headers $headers -Credential ([pscredential]::new('any', (ConvertTo-SecureString $s -AsPlainText -Force)))",
-                ("body", body), ("headers", headers), ("s", Secret));
-            Assert.Null(credential.Terminating);
-            Assert.Single(credential.Output);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("HEADSHOTPRO_WEBHOOK_SECRET", previous);
-        }
     }
 
     [Fact(Timeout = Limits.Test)]
@@ -299,12 +264,43 @@ public class WebhookVerificationTests
         return s;
     }
 
-    internal static string ErrorVariableText(PowerShellHost host) => string.Join("\n", host.Run("""
-        foreach ($e in $Error) {
-            $e | Out-String
-            $e | Format-List * -Force | Out-String
-            if ($e -is [System.Management.Automation.ErrorRecord]) { $e.Exception.ToString(); "$($e.TargetObject)"; $e.ErrorDetails | Out-String }
+    /// <summary>The secret from the environment: a variable of the whole process, so this runs alone.</summary>
+    [Collection(nameof(ProcessWide))]
+    public class FromTheEnvironment
+    {
+        [Fact(Timeout = Limits.Test)]
+        public async Task The_secret_comes_from_a_SecureString_a_credential_or_the_environment_and_is_required()
+        {
+            await Task.Yield();
+            using var host = new PowerShellHost();
+            var body = Body();
+            var headers = Headers(body);
+            var previous = Environment.GetEnvironmentVariable("HEADSHOTPRO_WEBHOOK_SECRET");
+            try
+            {
+                Environment.SetEnvironmentVariable("HEADSHOTPRO_WEBHOOK_SECRET", null);
+                var none = host.Run("ConvertFrom-HeadshotWebhook -Body $body -Headers $headers", ("body", body), ("headers", headers));
+                Assert.Equal("WebhookSecretMissing", Refusal(none));
+                var empty = host.Run("ConvertFrom-HeadshotWebhook -Body $body -Headers $headers -Secret (New-Object System.Security.SecureString)", ("body", body), ("headers", headers));
+                Assert.Equal("WebhookSecretMissing", Refusal(empty));
+
+                Environment.SetEnvironmentVariable("HEADSHOTPRO_WEBHOOK_SECRET", " " + Secret + "\n");
+                Assert.Null(host.Run("ConvertFrom-HeadshotWebhook -Body $body -Headers $headers", ("body", body), ("headers", headers)).Terminating);
+                // An explicit secret wins over the environment.
+                var wrong = host.Run("ConvertFrom-HeadshotWebhook -Body $body -Headers $headers -Secret (ConvertTo-SecureString $s -AsPlainText -Force)",
+                    ("body", body), ("headers", headers), ("s", OtherSecret));
+                Assert.Equal("WebhookSignatureInvalid", Refusal(wrong));
+                Environment.SetEnvironmentVariable("HEADSHOTPRO_WEBHOOK_SECRET", null);
+
+                var credential = host.Run("ConvertFrom-HeadshotWebhook -Body $body -Headers $headers -Credential ([pscredential]::new('any', (ConvertTo-SecureString $s -AsPlainText -Force)))",
+                    ("body", body), ("headers", headers), ("s", Secret));
+                Assert.Null(credential.Terminating);
+                Assert.Single(credential.Output);
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable("HEADSHOTPRO_WEBHOOK_SECRET", previous);
+            }
         }
-        [System.Management.Automation.PSSerializer]::Serialize($Error, 5)
-        """).Output.Select(o => o?.ToString()));
+    }
 }

@@ -53,6 +53,7 @@ try {
     } until (($members.Count -ge 4 -and -not ($members | Where-Object Status -ne 'finished')) -or [DateTime]::UtcNow -gt $deadline)
     Write-Host 'Every member by the address they were invited at; some signed up with another (SignUpEmail):' -ForegroundColor Cyan
     Get-HeadshotMember | Format-Table Email, SignUpEmail, Status | Out-Host
+    Write-Host 'Their invites, joined to them by id, keep the invited address too:' -ForegroundColor Cyan
     Get-HeadshotInvite | Format-Table Email, SignUpEmail, Status | Out-Host
 
     Write-Host "Saving everyone's favorite headshot into $headshots (again: files already there are skipped):" -ForegroundColor Cyan
@@ -63,18 +64,20 @@ try {
     Write-Host 'The files:' -ForegroundColor Cyan
     Get-ChildItem $headshots | Format-Table Name, Length, LastWriteTime | Out-Host
 
-    # The directory step: each saved favorite goes to the directory user found by the address they were invited at — the
-    # one the directory (here the new hires' CSV) knows — also for those who signed up with a personal address.
-    Write-Host 'The directory photo step, by the invited address:' -ForegroundColor Cyan
+    # The directory step: each favorite, made into AD's thumbnailPhoto form, goes to the directory user found by the
+    # address they were invited at — the one the directory (here the new hires' CSV) knows — also for those who signed up
+    # with a personal address.
+    Write-Host "The directory photo step, by the invited address: AD thumbnails (96x96, at most 10,000 bytes) for each:" -ForegroundColor Cyan
     $directory = @{}
     Import-Csv "$PSScriptRoot/new-hires.csv" | ForEach-Object { $directory[$_.Email] = "$($_.FirstName) $($_.LastName)" }
-    Get-HeadshotPhoto | Save-HeadshotPhoto -Path $headshots | ForEach-Object {
+    Get-HeadshotPhoto | Save-HeadshotPhoto -Path (Join-Path $headshots 'ActiveDirectory') -For ActiveDirectory | ForEach-Object {
         [pscustomobject]@{
-            DirectoryUser = if ($directory.ContainsKey($_.Email)) { $directory[$_.Email] } else { '(not found)' }
-            Email         = $_.Email
-            SignedUpAs    = $_.SignUpEmail
+            DirectoryUser  = if ($directory.ContainsKey($_.Email)) { $directory[$_.Email] } else { '(not found)' }
+            ThumbnailPhoto = '{0}x{1}, {2:N0} B' -f $_.Width, $_.Height, $_.Length
+            Email          = $_.Email
+            SignedUpAs     = $_.SignUpEmail
         }
-    } | Format-Table | Out-Host
+    } | Format-Table -Wrap | Out-Host
 }
 finally {
     Disconnect-HeadshotPro

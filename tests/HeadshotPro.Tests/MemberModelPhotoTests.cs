@@ -168,6 +168,12 @@ public class MemberModelPhotoTests
 
         result = host.Run("Get-HeadshotPhoto -Team Sales");
         Assert.Equal("TeamNotFound", Assert.Single(result.ErrorIds));
+
+        // -Favorite, which an admin adds to say "the chosen ones", is what the organization's list is already.
+        result = host.Run("Get-HeadshotPhoto -Favorite -Team Engineering");
+        Assert.Empty(result.Errors);
+        Assert.Equal("eng@corp.example", Assert.Single(Out<Photo>(result)).Email);
+        Assert.Equal(3, Out<Photo>(host.Run("Get-HeadshotPhoto -Favorite -First 3")).Count());
     }
 
     [Fact(Timeout = Limits.Test)]

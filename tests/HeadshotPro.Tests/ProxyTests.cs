@@ -55,4 +55,18 @@ public class ProxyTests
         var error = result.Terminating!;
         Assert.DoesNotContain("S3cretPw", string.Join("\n", error.Exception.ToString(), error.TargetObject, error.ErrorDetails?.Message, error.ErrorDetails?.RecommendedAction));
     }
+
+    [Fact(Timeout = Limits.Test)]
+    public async Task A_dead_proxy_is_named_in_the_error_so_the_admin_does_not_chase_the_service()
+    {
+        await Task.Yield(); // hand xUnit the task before the pipeline blocks, so the Timeout counts
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // nothing listens there now: every connection to the proxy is refused
+        using var host = new PowerShellHost();
+        var result = host.Run(Connect, ("key", TestSandbox.Key), ("uri", new Uri("https://server.headshotpro.example/api/v1/")), ("proxy", new Uri($"http://127.0.0.1:{port}")));
+        Assert.Equal("ServiceUnreachable", result.Terminating?.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Contains($"through the proxy http://127.0.0.1:{port}", result.Terminating!.Exception.Message);
+    }
 }

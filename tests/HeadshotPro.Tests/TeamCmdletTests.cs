@@ -56,6 +56,23 @@ public class TeamCmdletTests
         Assert.Equal("TeamNotFound", Assert.Single(host.Run("Get-HeadshotTeam -Name Support").ErrorIds));
     }
 
+    [Fact(Timeout = Limits.Test)]
+    public async Task A_team_whose_name_has_wildcard_characters_is_found_by_its_own_name()
+    {
+        var (sandbox, host, _) = await StartAsync();
+        await using var __ = sandbox;
+        using var ___ = host;
+        Assert.Empty(host.Run("New-HeadshotTeam 'R[&]D', 'Sales*', 'Sales East'").Errors);
+
+        // 'R[&]D' as a pattern matches only "R&D"; the team of that very name is what the admin means.
+        var result = host.Run("Get-HeadshotTeam 'R[&]D'");
+        Assert.Empty(result.Errors);
+        Assert.Equal("R[&]D", ((Team)Assert.Single(result.Output).BaseObject).Name);
+        // A pattern still matches as one: 'Sales*' is both teams, each once.
+        result = host.Run("Get-HeadshotTeam 'Sales*', 'Sales East'");
+        Assert.Equal(new[] { "Sales East", "Sales*" }, result.Output.Select(o => ((Team)o.BaseObject).Name).Order());
+    }
+
     private static string Complete(PowerShellHost host, string input)
     {
         var result = host.Run("(TabExpansion2 -inputScript $in -cursorColumn $in.Length).CompletionMatches.CompletionText -join ','", ("in", input));

@@ -62,11 +62,15 @@ public class TransportTests
             Assert.Equal(HeadshotProClient.MostConcurrentRequests, plain.MaxConnectionsPerServer);
             Assert.False(plain.AllowAutoRedirect);
             Assert.True(plain.UseProxy);
-            Assert.Null(plain.Proxy); // the system's proxy
+            var system = Assert.IsType<SharedConnection.SystemProxyExceptLoopback>(plain.Proxy); // the system's proxy, not for loopback
+            Assert.True(system.IsBypassed(new Uri("http://127.0.0.1:5080/api/v1/")));
+            Assert.True(system.IsBypassed(new Uri("http://[::1]:5080/api/v1/")));
+            Assert.True(system.IsBypassed(new Uri("http://localhost:5080/api/v1/")));
+            Assert.Null(system.GetProxy(new Uri("http://127.0.0.1:5080/api/v1/")));
             Assert.Null(plain.DefaultProxyCredentials);
         }
         using (var ntlm = SharedConnection.HandlerFor(new ClientSettings(baseUri, "k") { ProxyUseDefaultCredentials = true }, (SecurityProtocolType)0))
-            Assert.Same(CredentialCache.DefaultCredentials, ntlm.DefaultProxyCredentials);
+            Assert.Same(CredentialCache.DefaultCredentials, ntlm.Proxy!.Credentials);
         var credential = new NetworkCredential("svc", "pw");
         using (var given = SharedConnection.HandlerFor(new ClientSettings(baseUri, "k") { Proxy = new Uri("http://proxy.corp.example:8080"), ProxyCredential = credential }, (SecurityProtocolType)0))
         {

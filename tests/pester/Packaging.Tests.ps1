@@ -214,4 +214,32 @@ if (`$Error.Count -gt 0) { `$Error | ForEach-Object { "ERROR `$_" }; exit 2 }
         @($invited).Count | Should -Be 40
         $invited.email | Sort-Object | Should -Be ($addresses + $probeAddresses | Sort-Object)
     }
+    It 'reaches the sandbox on this computer directly when the environment names a proxy, so the key never goes to it' {
+        # A Linux host, a CI agent or a Hybrid Worker often has HTTP(S)_PROXY set; .NET's default proxy on Linux sends
+        # loopback through it too (the Windows and .NET Framework defaults bypass it). The proxy here records what it gets.
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        try {
+            $proxy = "http://127.0.0.1:$($listener.LocalEndpoint.Port)"
+            $plainKey = [System.Net.NetworkCredential]::new('', $sandbox.ApiKey).Password
+            $run = Invoke-FreshPwsh -Arguments '-Command', @'
+$ErrorActionPreference = 'Stop'
+Connect-HeadshotPro -ApiKey (ConvertTo-SecureString $env:HEADSHOTPRO_API_KEY -AsPlainText -Force) -BaseUri $env:HEADSHOTPRO_BASE_URI -TimeoutSec 5
+(Get-HeadshotCredits).Credits
+'@ -TimeoutSec 120 -Environment @{
+                PSModulePath         = $modules
+                HEADSHOTPRO_API_KEY  = $plainKey
+                HEADSHOTPRO_BASE_URI = $sandbox.BaseUri.ToString()
+                HTTP_PROXY           = $proxy
+                HTTPS_PROXY          = $proxy
+                ALL_PROXY            = $proxy
+            }
+            $run.ExitCode | Should -Be 0 -Because "stdout: $($run.StdOut) stderr: $($run.StdErr)"
+            [decimal]$run.StdOut.Trim() | Should -BeGreaterThan 0
+            $listener.Pending() | Should -BeFalse -Because 'nothing, and so not the key in clear, went to the proxy'
+        }
+        finally {
+            $listener.Stop()
+        }
+    }
 }

@@ -38,7 +38,12 @@ namespace HeadshotPro.Client.Transport
         {
             _settings = settings;
             _shared = SharedConnection.Acquire(settings);
+            var proxy = settings.Proxy ?? new SharedConnection.SystemProxyExceptLoopback(null).GetProxy(settings.BaseUri);
+            _where = proxy == null ? settings.BaseUri.Host : $"{settings.BaseUri.Host}, through the proxy {BaseUriRules.Shown(proxy)}";
         }
+
+        /// <summary>The API's host as failures name it, with the proxy when there is one: a refused connection may be the proxy's.</summary>
+        private readonly string _where;
 
         public ServerClock Clock => _shared.Clock;
         public RateLimitPacer Pacer => _shared.Pacer;
@@ -90,7 +95,7 @@ namespace HeadshotPro.Client.Transport
                     throw uncertain
                         ? lastError!.Rephrased($"{lastError.Message.TrimEnd('.')}. Then HeadshotPro {e.Message}, so no more attempts were made.")
                         : new HeadshotProApiException(ApiErrorKind.ServiceUnreachable,
-                            $"{method} {path} was not sent: HeadshotPro ({_settings.BaseUri.Host}) {e.Message}; nothing more is sent to it until it answers again.")
+                            $"{method} {path} was not sent: HeadshotPro ({_where}) {e.Message}; nothing more is sent to it until it answers again.")
                         { FirstAttemptUtc = firstSentUtc ?? DateTime.UtcNow };
                 }
                 Answer answer;
@@ -229,7 +234,7 @@ namespace HeadshotPro.Client.Transport
                     catch (Exception e) when (e is HttpRequestException || e is IOException || e is WebException)
                     {
                         var failure = TransportFailure.Classify(e);
-                        answer.Failure = new HeadshotProApiException(failure.Kind, $"{method} {path} failed: {failure.Describe(_settings.BaseUri.Host)}", answer.Status, inner: e);
+                        answer.Failure = new HeadshotProApiException(failure.Kind, $"{method} {path} failed: {failure.Describe(_where)}", answer.Status, inner: e);
                         answer.Transient = failure.Transient;
                         answer.MayHaveBeenProcessed = failure.MayHaveBeenProcessed || answer.Status != null;
                         answer.Refused = failure.Refused && answer.Status == null;

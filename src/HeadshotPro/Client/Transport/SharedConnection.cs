@@ -63,7 +63,8 @@ namespace HeadshotPro.Client.Transport
 
         /// <summary>
         /// The handler, with every setting on it rather than on the process: redirects off, as many connections as
-        /// -ThrottleLimit allows, the system proxy unless one is given, and TLS 1.2 only where the process excludes it.
+        /// -ThrottleLimit allows, the system proxy (never for this computer) unless one is given, and TLS 1.2 only where
+        /// the process excludes it.
         /// </summary>
         internal static HttpClientHandler HandlerFor(ClientSettings settings, SecurityProtocolType processProtocols)
         {
@@ -83,11 +84,33 @@ namespace HeadshotPro.Client.Transport
                     : new WebProxy(settings.Proxy) { Credentials = settings.ProxyCredential };
                 handler.UseProxy = true;
             }
-            else if (settings.ProxyUseDefaultCredentials)
+            else
             {
-                handler.DefaultProxyCredentials = CredentialCache.DefaultCredentials;
+                handler.Proxy = new SystemProxyExceptLoopback(settings.ProxyUseDefaultCredentials ? CredentialCache.DefaultCredentials : null);
             }
             return handler;
+        }
+
+        /// <summary>
+        /// The system's proxy, read at each request, but never for this computer. .NET on Linux and macOS sends even
+        /// loopback through HTTP_PROXY / HTTPS_PROXY / ALL_PROXY (Windows and .NET Framework bypass it), which would take
+        /// a local sandbox's requests — key in clear — to another host, and fail when that proxy is gone.
+        /// </summary>
+        internal sealed class SystemProxyExceptLoopback : IWebProxy
+        {
+            private readonly ICredentials? _credentials;
+
+            public SystemProxyExceptLoopback(ICredentials? credentials) => _credentials = credentials;
+
+            public ICredentials? Credentials
+            {
+                get => _credentials ?? WebRequest.DefaultWebProxy?.Credentials;
+                set => throw new NotSupportedException();
+            }
+
+            public Uri? GetProxy(Uri destination) => IsBypassed(destination) ? null : WebRequest.DefaultWebProxy?.GetProxy(destination);
+
+            public bool IsBypassed(Uri host) => host.IsLoopback || WebRequest.DefaultWebProxy == null || WebRequest.DefaultWebProxy.IsBypassed(host);
         }
 
         /// <summary>

@@ -36,9 +36,10 @@ namespace HeadshotPro.Commands
         [ValidateNotNullOrEmpty]
         public string[] PhotoId { get; set; } = null!;
 
-        /// <summary>Only the person's chosen headshot.</summary>
+        /// <summary>Only the person's chosen headshot. Without people or models the favorites are what is listed anyway.</summary>
         [Parameter(ParameterSetName = ByEmailSet)]
         [Parameter(ParameterSetName = ByModelIdSet)]
+        [Parameter(ParameterSetName = OrganizationSet)]
         public SwitchParameter Favorite { get; set; }
 
         /// <summary>Only photos the person marked so (none, liked, loved).</summary>

@@ -61,10 +61,12 @@ namespace HeadshotPro.Commands
                 return;
             }
             var names = (Name ?? new string[0]).Where(n => !string.IsNullOrEmpty(n)).ToList();
+            // A name matches as a pattern and as itself: the team named 'R[&]D' is found by that name.
             var patterns = names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase | WildcardOptions.CultureInvariant)).ToList();
-            foreach (var missing in names.Where((n, i) => !WildcardPattern.ContainsWildcardCharacters(n) && !organization.Teams.Any(t => patterns[i].IsMatch(t.Name))))
+            bool Matches(Team team, int i) => patterns[i].IsMatch(team.Name) || string.Equals(team.Name, names[i], StringComparison.OrdinalIgnoreCase);
+            foreach (var missing in names.Where((n, i) => !WildcardPattern.ContainsWildcardCharacters(n) && !organization.Teams.Any(t => Matches(t, i))))
                 WriteError(TeamNotFound(missing, organization));
-            WriteObject(organization.Teams.Where(t => patterns.Count == 0 || patterns.Any(p => p.IsMatch(t.Name))), enumerateCollection: true);
+            WriteObject(organization.Teams.Where(t => names.Count == 0 || names.Select((_, i) => i).Any(i => Matches(t, i))), enumerateCollection: true);
         }
 
         /// <summary>Writes the team one input names, or one error.</summary>

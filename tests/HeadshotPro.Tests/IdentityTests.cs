@@ -301,6 +301,43 @@ public class IdentityTests
         Assert.DoesNotContain(await sandbox.JournalAsync(), e => ((string)e!["path"]!).Contains("%40%7B"));
     }
 
+    [Theory(Timeout = Limits.Test)]
+    [InlineData("oldest-first")]
+    [InlineData("newest-first")]
+    public async Task Someone_invited_again_with_a_new_model_has_one_chosen_headshot_in_the_organizations_list_the_newest(string order)
+    {
+        var (sandbox, host) = await ConnectedAsync(new SandboxOptions { ListOrder = order });
+        await using var _ = sandbox;
+        using var __ = host;
+        var folder = Path.Combine(Path.GetTempPath(), "hsp-" + Guid.NewGuid().ToString("n"));
+        try
+        {
+            // Ann finishes, is revoked and invited again (into Marketing), and finishes once more: two models, each with a favorite.
+            Assert.Equal(200, (await sandbox.InviteAsync(Ann)).Status);
+            await sandbox.AdvanceAsync(Ann, "completed", favorite: true, photos: 2);
+            Assert.Empty(host.Run($"Revoke-HeadshotInvite {Ann} -Force; $null = New-HeadshotInvite {Ann} -Team Marketing").Errors);
+            await sandbox.AdvanceAsync(Ann, "completed", favorite: true, photos: 2);
+            var models = host.Run($"Get-HeadshotModel | Where-Object Email -eq '{Ann}' | Sort-Object CreatedAt | ForEach-Object Id").Output.Select(o => o.ToString()).ToList();
+            Assert.Equal(2, models.Count);
+
+            var listed = host.Run("$VerbosePreference = 'Continue'; Get-HeadshotPhoto");
+            Assert.Empty(listed.Errors);
+            Assert.Equal(models[1], P(Assert.Single(listed.Output), "ModelId"));
+            Assert.Contains(listed.Verbose, v => v.Contains($"earlier model {models[0]}") && v.Contains($"model {models[1]} is theirs now"));
+            Assert.Equal(models[1], P(Assert.Single(host.Run("Get-HeadshotTeam Marketing | Get-HeadshotPhoto").Output), "ModelId"));
+
+            // The directory gets the newest, with no DuplicateFileName; the earlier model's photos stay reachable by its id.
+            var saved = host.Run("Get-HeadshotPhoto | Save-HeadshotPhoto -Path $folder -For ActiveDirectory", ("folder", folder));
+            Assert.True(saved.Errors.Count == 0, Ids(saved));
+            Assert.Equal(models[1], P(Assert.Single(saved.Output), "ModelId"));
+            Assert.Equal(models[0], P(Assert.Single(host.Run($"Get-HeadshotPhoto -ModelId {models[0]} -Favorite").Output), "ModelId"));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static string WriteCsv(string text)
     {
         var path = Path.Combine(Path.GetTempPath(), "hsp-identity-" + Guid.NewGuid().ToString("N") + ".csv");

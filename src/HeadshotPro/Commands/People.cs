@@ -233,10 +233,25 @@ namespace HeadshotPro.Commands
     internal sealed class Names
     {
         private readonly Dictionary<string, string> _invited;
+        private readonly Dictionary<string, string> _current;
 
-        public Names(IEnumerable<Invite> v2Invites) =>
-            _invited = v2Invites.Where(i => !string.IsNullOrEmpty(i.ModelId) && i.Email.Length > 0).GroupBy(i => i.ModelId!)
-                .ToDictionary(g => g.Key, g => InviteJoin.Newest(g)!.Email);
+        public Names(IEnumerable<Invite> v2Invites)
+        {
+            var linking = v2Invites.Where(i => !string.IsNullOrEmpty(i.ModelId) && i.Email.Length > 0).ToList();
+            _invited = linking.GroupBy(i => i.ModelId!).ToDictionary(g => g.Key, g => InviteJoin.Newest(g)!.Email);
+            _current = linking.GroupBy(i => i.Email, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => InviteJoin.Newest(g)!.ModelId!, StringComparer.OrdinalIgnoreCase);
+        }
+
+        /// <summary>
+        /// The model of the person's newest invite that links one, when that is not <paramref name="modelId"/>: they were
+        /// invited again (after a revoke) and have a newer model. Null for a person's current model and one no invite links.
+        /// </summary>
+        public string? NewerModelThan(string? modelId)
+        {
+            if (modelId == null || !_invited.TryGetValue(modelId, out var invited) || !_current.TryGetValue(invited, out var current)) return null;
+            return current == modelId ? null : current;
+        }
 
         /// <summary>(invited address, sign-up address where it differs) of a model and the address the API gave with it.</summary>
         public (string Email, string? SignUp) Of(string? modelId, string? given)

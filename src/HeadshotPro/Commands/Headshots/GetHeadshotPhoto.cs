@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
@@ -124,9 +125,10 @@ namespace HeadshotPro.Commands
                     if (person.Team is Team team)
                         Submit(person.Target, async (options, ct) =>
                         {
-                            var read = people.Named<Photo>((o, l, c) => client.Photos.FavoritesPageAsync(team.Id, variant != "main", o, l, c, options), (names, p) => names.Name(p), options);
+                            var earlier = new ConcurrentDictionary<string, string>();
+                            var read = people.Named<Photo>((o, l, c) => client.Photos.FavoritesPageAsync(team.Id, variant != "main", o, l, c, options), NameAndNoteEarlier(earlier), options);
                             var favorites = await new Client.Transport.PageReader<Photo>(read, pageSize: Client.Transport.Paging.MaxLimit).RestAsync(ct).ConfigureAwait(false);
-                            return new Results(favorites.Select(p => p.WithVariant(variant)).ToList());
+                            return new Results(favorites.Where(p => !earlier.ContainsKey(p.PhotoId)).Select(p => p.WithVariant(variant)).ToList());
                         }, label: team.Name);
                     else
                         Submit(person.Target, async (options, ct) =>
@@ -179,13 +181,34 @@ namespace HeadshotPro.Commands
             var all = Variant != "main";
             var variant = Variant;
             var options = Requests;
-            var named = _people.Named<Photo>((o, l, ct) => client.Photos.FavoritesPageAsync(teamId, all, o, l, ct, options), (names, p) => names.Name(p), options);
+            var earlier = new ConcurrentDictionary<string, string>();
+            var named = _people.Named<Photo>((o, l, ct) => client.Photos.FavoritesPageAsync(teamId, all, o, l, ct, options), NameAndNoteEarlier(earlier), options);
+            var inTeams = FilterHere<Photo>(teamIds, teamId, null, null, p => p.TeamId, p => p.LikedStatus);
             WritePaged((offset, most) => new Client.Transport.PageReader<Photo>(async (o, l, ct) =>
             {
                 var page = await named(o, l, ct).ConfigureAwait(false);
                 return page.Select(p => p.WithVariant(variant));
             }, offset, Client.Transport.Paging.DefaultLimit, most),
-                FilterHere<Photo>(teamIds, teamId, null, null, p => p.TeamId, p => p.LikedStatus), Team, "Listing the organization's favorite headshots");
+                p =>
+                {
+                    if (earlier.TryGetValue(p.PhotoId, out var newer))
+                    {
+                        WriteVerbose($"Passing over the favorite of {p.Email}'s earlier model {p.ModelId}: they were invited again, and model {newer} is theirs now. " +
+                                     "Its photos are still there: Get-HeadshotPhoto -ModelId " + p.ModelId);
+                        return false;
+                    }
+                    return inTeams == null || inTeams(p);
+                }, Team, "Listing the organization's favorite headshots");
         }
+
+        /// <summary>
+        /// Names each favorite by the invited address, and notes those of a person's earlier model (invited again after a
+        /// revoke, with a newer model since): a list of the organization's chosen headshots has each person's current one.
+        /// </summary>
+        private static Action<Names, Photo> NameAndNoteEarlier(ConcurrentDictionary<string, string> earlier) => (names, photo) =>
+        {
+            names.Name(photo);
+            if (names.NewerModelThan(photo.ModelId) is string newer) earlier[photo.PhotoId] = newer;
+        };
     }
 }

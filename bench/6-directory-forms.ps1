@@ -52,7 +52,7 @@ try {
         $times = foreach ($i in 1..15) {
             $target = Join-Path $work "one-$i.jpg"
             $watch = [Diagnostics.Stopwatch]::StartNew()
-            $null = [HeadshotPro.Client.Imaging.DirectoryPhoto]::Make($sample.Path, $target, $form, [Threading.CancellationToken]::None)
+            $null = [HeadshotPro.Client.Imaging.DirectoryPhoto]::Make($sample.Path, $target, $form, $null, [Threading.CancellationToken]::None)
             $watch.Elapsed.TotalMilliseconds
             Remove-Item $target
         }

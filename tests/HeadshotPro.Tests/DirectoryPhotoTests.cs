@@ -25,14 +25,6 @@ public sealed class DirectoryPhotoTests : IDisposable
 
     private string Folder(string name) => Path.Combine(_base, name);
 
-    private static async Task<(TestSandbox Sandbox, PowerShellHost Host)> ConnectedAsync(SandboxOptions? options = null)
-    {
-        var sandbox = await TestSandbox.StartAsync(options ?? new SandboxOptions());
-        var host = new PowerShellHost();
-        host.Connect(sandbox);
-        return (sandbox, host);
-    }
-
     private static List<SavedPhoto> Saved(PowerShellHost.Result result) => result.Output.Select(o => o.BaseObject).OfType<SavedPhoto>().ToList();
 
     /// <summary>Every file in the folder, hidden ones (temporary files) included.</summary>

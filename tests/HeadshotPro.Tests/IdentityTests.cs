@@ -12,14 +12,6 @@ public class IdentityTests
 {
     private const string Ann = "ann.lee@contoso.example", AnnSignUp = "ann.lee@contoso.personal.example";
 
-    private static async Task<(TestSandbox Sandbox, PowerShellHost Host)> ConnectedAsync(SandboxOptions? options = null)
-    {
-        var sandbox = await TestSandbox.StartAsync(options ?? new SandboxOptions());
-        var host = new PowerShellHost();
-        host.Connect(sandbox);
-        return (sandbox, host);
-    }
-
     private static string? P(PSObject o, string name) => o.Properties[name]?.Value?.ToString();
 
     private static string Ids(PowerShellHost.Result result) => string.Join(", ", result.ErrorIds);

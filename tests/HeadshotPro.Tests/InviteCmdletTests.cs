@@ -5,14 +5,6 @@ namespace HeadshotPro.Tests;
 
 public class InviteCmdletTests
 {
-    private static async Task<(TestSandbox Sandbox, PowerShellHost Host)> ConnectedAsync(SandboxOptions? options = null)
-    {
-        var sandbox = await TestSandbox.StartAsync(options);
-        var host = new PowerShellHost();
-        host.Connect(sandbox);
-        return (sandbox, host);
-    }
-
     private static async Task<List<string>> InvitePostsAsync(TestSandbox sandbox) =>
         (await sandbox.JournalAsync()).Where(e => (string?)e!["path"] == "/api/v1/organization/invite").Select(e => (string)e!["method"]! + " " + e["status"]).ToList();
 

@@ -6,16 +6,6 @@ namespace HeadshotPro.Tests;
 /// <summary>Invites whose links expire, and addresses that already belong to a HeadshotPro user (issue 19), against the sandbox.</summary>
 public class InviteExpiryTests
 {
-    private static async Task<(TestSandbox Sandbox, PowerShellHost Host)> ConnectedAsync(SandboxOptions? options = null)
-    {
-        var sandbox = await TestSandbox.StartAsync(options);
-        var host = new PowerShellHost();
-        host.Connect(sandbox);
-        return (sandbox, host);
-    }
-
-    private static IEnumerable<T> Out<T>(PowerShellHost.Result result) => result.Output.Select(o => o.BaseObject).OfType<T>();
-
     private static async Task AgeAsync(TestSandbox sandbox, double days, string? email = null)
     {
         var (status, body, _) = await sandbox.SendAsync(HttpMethod.Post, "invites/age", email is null ? new { days } : new { days, email }, sandbox.Control);

@@ -6,16 +6,6 @@ namespace HeadshotPro.Tests;
 /// <summary>Get-HeadshotMember, Get-HeadshotModel and Get-HeadshotPhoto in a hosted runspace against the v2 sandbox.</summary>
 public class MemberModelPhotoTests
 {
-    private static async Task<(TestSandbox Sandbox, PowerShellHost Host)> ConnectedAsync(SandboxOptions? options = null)
-    {
-        var sandbox = await TestSandbox.StartAsync(options);
-        var host = new PowerShellHost();
-        host.Connect(sandbox);
-        return (sandbox, host);
-    }
-
-    private static IEnumerable<T> Out<T>(PowerShellHost.Result result) => result.Output.Select(o => o.BaseObject).OfType<T>();
-
     [Fact(Timeout = Limits.Test)]
     public async Task Select_Object_First_5_fetches_one_page_and_First_Skip_go_to_the_server()
     {

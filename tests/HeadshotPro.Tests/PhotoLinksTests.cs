@@ -13,8 +13,6 @@ public sealed class PhotoLinksTests : IDisposable
         try { Directory.Delete(_folder, recursive: true); } catch (IOException) { }
     }
 
-    private static IEnumerable<T> Out<T>(PowerShellHost.Result result) => result.Output.Select(o => o.BaseObject).OfType<T>();
-
     private static async Task<(TestSandbox Sandbox, PowerShellHost Host, string Ann, string Bob)> PeopleAsync()
     {
         var sandbox = await TestSandbox.StartAsync(new SandboxOptions { PhotoBytes = 0 });

@@ -1,6 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using HeadshotPro.Sandbox;
 
 namespace HeadshotPro.Tests;
 
@@ -119,4 +120,20 @@ public sealed class PowerShellHost : IDisposable
     public static readonly string StandIns = Path.Combine(AppContext.BaseDirectory, "shapes", "DirectoryStandIns.psm1");
 
     public void Dispose() => _runspace.Dispose();
+}
+
+/// <summary>What many cmdlet tests start with and read (imported into every test file: HeadshotPro.Tests.csproj).</summary>
+public static class Hosted
+{
+    /// <summary>A sandbox and a runspace connected to it.</summary>
+    public static async Task<(TestSandbox Sandbox, PowerShellHost Host)> ConnectedAsync(SandboxOptions? options = null)
+    {
+        var sandbox = await TestSandbox.StartAsync(options);
+        var host = new PowerShellHost();
+        host.Connect(sandbox);
+        return (sandbox, host);
+    }
+
+    /// <summary>The output objects of a run that are <typeparamref name="T"/>.</summary>
+    public static IEnumerable<T> Out<T>(PowerShellHost.Result result) => result.Output.Select(o => o.BaseObject).OfType<T>();
 }

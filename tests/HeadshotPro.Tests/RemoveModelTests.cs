@@ -6,8 +6,6 @@ namespace HeadshotPro.Tests;
 /// <summary>Remove-HeadshotModel: leavers' headshots deleted, by every way a person is named, in a hosted runspace against the sandbox.</summary>
 public class RemoveModelTests
 {
-    private static IEnumerable<T> Out<T>(PowerShellHost.Result result) => result.Output.Select(o => o.BaseObject).OfType<T>();
-
     private static async Task<int> DeletesAsync(TestSandbox sandbox, string? modelId = null) =>
         (await sandbox.JournalAsync()).Count(e => (string?)e!["method"] == "DELETE"
             && ((string)e["path"]!).StartsWith("/api/v2/organization/models/" + modelId, StringComparison.Ordinal));

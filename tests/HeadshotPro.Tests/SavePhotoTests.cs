@@ -26,8 +26,6 @@ public sealed class SavePhotoTests : IDisposable
         return (sandbox, host);
     }
 
-    private static IEnumerable<T> Out<T>(PowerShellHost.Result result) => result.Output.Select(o => o.BaseObject).OfType<T>();
-
     private static async Task<JsonArray> PhotoJournalAsync(TestSandbox sandbox) =>
         JsonNode.Parse(await sandbox.Control.GetStringAsync("photo-journal"))!["journal"]!.AsArray();
 
